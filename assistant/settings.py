@@ -1,0 +1,90 @@
+"""The one settings object. Built once at start-up and passed in; nothing else reads the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+RetrieverMode = Literal["lexical", "dense", "hybrid"]
+
+
+def _split_keys(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return []
+
+
+class Settings(BaseSettings):
+    """Every option, each settable as an environment variable with the `REMISS_` prefix."""
+
+    model_config = SettingsConfigDict(env_prefix="REMISS_", env_file=None, extra="ignore")
+
+    # --- storage -----------------------------------------------------------------------------------
+    data_dir: Path = Field(Path(".data"), description="Where the index, lexical index and runs live.")
+    corpus_dir: Path = Field(Path("corpus"), description="Folder the main job ingests by default.")
+    chroma_host: str | None = Field(None, description="Host of a Chroma server; empty = embedded Chroma.")
+    chroma_port: int = Field(8000, description="Port of the Chroma server.")
+    collection: str = Field("remiss", description="Prefix of the Chroma collection names.")
+
+    # --- ingest ------------------------------------------------------------------------------------
+    embedder: str = Field(
+        "hash",
+        description="hash (fast, offline, default) | e5 (multilingual-e5-small, offline) | minilm | "
+        "st:/path/to/sentence-transformers-model | openai (an OpenAI-compatible /v1/embeddings).",
+    )
+    embed_base_url: str | None = Field(None, description="Base URL of an OpenAI-compatible embeddings API.")
+    embed_api_key: SecretStr = Field(SecretStr("none"), description="Key for the embeddings API.")
+    embed_model: str = Field("text-embedding-3-small", description="Model name for the embeddings API.")
+    chunk_target_chars: int = Field(900, description="Short paragraphs of a section merge up to this size.")
+    chunk_max_chars: int = Field(1600, description="Longer paragraphs are split at sentence boundaries.")
+    max_file_mb: float = Field(50.0, description="Files larger than this are skipped.")
+    mask_personnummer: bool = Field(True, description="Mask Luhn-valid personnummer in indexed text.")
+    ocr: bool = Field(True, description="OCR scanned PDFs when Tesseract with Swedish data is installed.")
+    ocr_lang: str = Field("swe", description="Tesseract language for OCR.")
+
+    # --- retrieval and answers ---------------------------------------------------------------------
+    retriever: RetrieverMode = Field("lexical", description="lexical | dense | hybrid (see the eval).")
+    hybrid_dense_weight: float = Field(0.3, description="Weight of the dense ranking in weighted RRF.")
+    abstain_threshold: float = Field(0.45, description="Minimum evidence score below which ask abstains.")
+    answer_max_sentences: int = Field(6, description="Most sentences quoted in an extractive answer.")
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint; set = generative mode.")
+    llm_api_key: SecretStr = Field(SecretStr("none"), description="Key for the LLM endpoint.")
+    llm_model: str = Field("gpt-4o-mini", description="Model name at the LLM endpoint.")
+    llm_timeout: float = Field(60.0, description="Seconds before an LLM call is abandoned.")
+
+    # --- API ---------------------------------------------------------------------------------------
+    host: str = Field("127.0.0.1", description="Interface the API listens on.")
+    port: int = Field(8000, description="Port of the API.")
+    workers: int = Field(1, description="uvicorn worker processes.")
+    api_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Reader keys (comma-separated). Empty = reading is open."
+    )
+    admin_key: SecretStr | None = Field(None, description="Admin key; admin endpoints are closed without it.")
+    max_upload_mb: float = Field(25.0, description="Largest accepted upload.")
+    max_question_chars: int = Field(2000, description="Longest accepted question.")
+    max_k: int = Field(50, description="Most results a search may ask for.")
+    max_history: int = Field(20, description="Most history turns accepted.")
+
+    # --- UI ----------------------------------------------------------------------------------------
+    api_url: str = Field("http://127.0.0.1:8000", description="Where the UI finds the API.")
+    api_key: SecretStr | None = Field(None, description="Key the UI sends to the API.")
+    ui_port: int = Field(8501, description="Port of the Streamlit UI.")
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _parse_keys(cls, value: object) -> list[str]:
+        return _split_keys(value)
+
+    @property
+    def chroma_mode(self) -> str:
+        return "server" if self.chroma_host else "embedded"
+
+    def ensure_data_dir(self) -> Path:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return self.data_dir
