@@ -1,0 +1,81 @@
+"""Swedish text analysis for the lexical index: lower-casing, stop words, Snowball stemming and compound
+splitting (`innovationsstrategi` -> innovation + strategi) with wordfreq's Swedish word list."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_SWEDISH
+
+TOKEN = re.compile(r"[0-9a-zåäöéü§]+(?:[:/.-][0-9a-zåäöéü]+)*", re.IGNORECASE)
+EXTRA_STOP = {"vad", "vem", "vilka", "vilken", "vilket", "hur", "när", "sa", "sade", "tyckte", "om", "finns",
+              "gäller", "kring", "ska", "skall", "kan", "får", "också", "även", "samt", "enligt"}
+STOPWORDS = set(STOPWORDS_SWEDISH) | EXTRA_STOP
+MIN_PART = 4
+MIN_ZIPF = 2.0
+SUFFIX_LIKE = {"heten", "heter", "het", "else", "elsen", "ning", "ningen", "ande", "ende", "ighet", "lighet",
+               "arna", "erna", "orna", "aren", "andet", "ationen", "ation", "erat", "ering", "eringen"}
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> dict[str, float]:
+    from wordfreq import top_n_list, zipf_frequency
+
+    words = top_n_list("sv", 200_000)
+    return {w: zipf_frequency(w, "sv") for w in words[:40_000]} | {w: MIN_ZIPF for w in words[40_000:]}
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("swedish")
+
+
+def _known(word: str) -> float:
+    return _vocabulary().get(word, 0.0)
+
+
+@lru_cache(maxsize=200_000)
+def split_compound(word: str, depth: int = 0) -> tuple[str, ...]:
+    """Best split of a compound into known words (a linking -s allowed); () if none."""
+    if len(word) < 2 * MIN_PART + 1 or not word.isalpha() or depth > 2:
+        return ()
+    best: tuple[float, tuple[str, ...]] = (0.0, ())
+    for i in range(MIN_PART, len(word) - MIN_PART + 1):
+        left, right = word[:i], word[i:]
+        right_score = _known(right) or (_known(right[:-1]) if right.endswith(("en", "n", "et", "na")) else 0.0)
+        if right_score < MIN_ZIPF or right in SUFFIX_LIKE:
+            continue
+        left_score = _known(left)
+        if left_score < MIN_ZIPF and left.endswith("s") and len(left) > MIN_PART:
+            left, left_score = left[:-1], _known(left[:-1])
+        if left_score < MIN_ZIPF and len(left) > 2 * MIN_PART and split_compound(left, depth + 1):
+            left_score = MIN_ZIPF
+        if left_score >= MIN_ZIPF:
+            score = min(left_score, right_score)
+            if score > best[0]:
+                best = (score, (left, right))
+    if not best[1]:
+        return ()
+    left, right = best[1]
+    lefts = split_compound(left, depth + 1) if _known(left) < MIN_ZIPF else ()
+    rights = split_compound(right, depth + 1) if _known(right) < 3.0 else ()
+    return (*(lefts or (left,)), *(rights or (right,)))
+
+
+def words(text: str) -> list[str]:
+    return [t.lower() for t in TOKEN.findall(text)]
+
+
+def analyze(text: str, split: bool = True) -> list[str]:
+    """Index and query tokens: stems of words, plus stems of compound parts."""
+    stem = _stemmer().stemWord
+    out: list[str] = []
+    for word in words(text):
+        if word in STOPWORDS or len(word) < 2:
+            continue
+        out.append(stem(word))
+        if split and len(word) > 2 * MIN_PART and _known(word) < 4.0:
+            out.extend(stem(part) for part in split_compound(word) if part not in STOPWORDS)
+    return out

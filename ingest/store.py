@@ -1,0 +1,148 @@
+"""The Chroma store: one collection of chunks (with our own embeddings) and one of documents.
+
+A document record is written first as `committed=False`, then its chunks, then it is marked committed.
+Readers see committed documents only; `recover()` removes what a crash left half-written.
+Embedded (a folder) and server (`chroma run`) modes share this code path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+
+from assistant.settings import Settings
+from ingest.errors import StoreUnavailable
+from ingest.models import Chunk, Document, DocumentFields
+
+BATCH = 1000
+
+
+def make_client(settings: Settings) -> Any:
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    try:
+        if settings.chroma_host:
+            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+        path = settings.ensure_data_dir() / "chroma"
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except Exception as exc:  # chromadb raises many types when the server is unreachable
+        raise StoreUnavailable(f"Chroma is not reachable ({settings.chroma_mode}): {exc}") from exc
+
+
+def _scalar(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def chunk_metadata(chunk: Chunk, doc: DocumentFields) -> dict[str, Any]:
+    return {
+        "doc_id": doc.id, "section_id": chunk.section_id, "section_heading": chunk.section_heading,
+        "section_kind": chunk.section_kind, "paragraph_ids": chunk.paragraph_ids, "first_paragraph": chunk.paragraph_ids[0],
+        "pages": json.dumps(chunk.pages), "text": chunk.text, "title": doc.title, "doc_type": doc.doc_type,
+        "body": _scalar(doc.body), "unit": _scalar(doc.unit), "date": _scalar(doc.date),
+        "year": int(doc.date[:4]) if doc.date else 0, "dnr": json.dumps(chunk.dnr), "doc_dnr": json.dumps(doc.dnr),
+        "parties": json.dumps(chunk.parties), "source_file": doc.source_file, "ocr": doc.ocr,
+    }
+
+
+class Store:
+    def __init__(self, settings: Settings, embedder_name: str, client: Any | None = None) -> None:
+        self.settings = settings
+        self.client = client or make_client(settings)
+        slug = hashlib.sha1(embedder_name.encode()).hexdigest()[:6]
+        self.namespace = f"{settings.collection}-{embedder_name[:20]}-{slug}".replace("_", "-")
+        try:
+            self.chunks = self.client.get_or_create_collection(
+                f"{self.namespace}-chunks", embedding_function=None, metadata={"hnsw:space": "cosine"}
+            )
+            self.documents = self.client.get_or_create_collection(f"{self.namespace}-documents", embedding_function=None)
+        except Exception as exc:
+            raise StoreUnavailable(f"Chroma is not reachable ({settings.chroma_mode}): {exc}") from exc
+
+    # --- writing ---------------------------------------------------------------------------------
+    def begin(self, doc: Document, source_path: str, sidecar_hash: str = "") -> None:
+        self.documents.upsert(ids=[doc.id], embeddings=[[1.0]], documents=[doc.model_dump_json()],
+                              metadatas=[self._doc_meta(doc, source_path, False, sidecar_hash)])
+
+    def write_chunks(self, doc: Document, chunks: list[Chunk], vectors: np.ndarray) -> None:
+        fields = doc.fields()
+        for start in range(0, len(chunks), BATCH):
+            part = chunks[start : start + BATCH]
+            self.chunks.upsert(
+                ids=[c.id for c in part], embeddings=vectors[start : start + BATCH].tolist(),
+                documents=[c.index_text for c in part], metadatas=[chunk_metadata(c, fields) for c in part],
+            )
+
+    def commit(self, doc: Document, source_path: str, sidecar_hash: str = "") -> None:
+        self.documents.update(ids=[doc.id], metadatas=[self._doc_meta(doc, source_path, True, sidecar_hash)])
+
+    def delete_document(self, doc_id: str) -> None:
+        self.documents.update(ids=[doc_id], metadatas=[{"committed": False}])
+        self.chunks.delete(where={"doc_id": doc_id})
+        self.documents.delete(ids=[doc_id])
+
+    def recover(self) -> list[str]:
+        """Remove documents a crash left uncommitted, with their chunks. Returns their ids."""
+        pending = self.documents.get(where={"committed": False}, include=[])["ids"]
+        for doc_id in pending:
+            self.chunks.delete(where={"doc_id": doc_id})
+            self.documents.delete(ids=[doc_id])
+        return list(pending)
+
+    @staticmethod
+    def _doc_meta(doc: Document, source_path: str, committed: bool, sidecar_hash: str) -> dict[str, Any]:
+        return {
+            "committed": committed, "sidecar_hash": sidecar_hash, "source_path": source_path, "source_file": doc.source_file,
+            "content_hash": doc.content_hash, "title": doc.title, "doc_type": doc.doc_type, "body": _scalar(doc.body),
+            "date": _scalar(doc.date), "year": int(doc.date[:4]) if doc.date else 0, "dnr": json.dumps(doc.dnr),
+            "paragraphs": len(doc.paragraphs()), "pages": doc.pages,
+        }
+
+    # --- reading ---------------------------------------------------------------------------------
+    def manifest(self) -> dict[str, dict[str, Any]]:
+        """Committed documents: id -> metadata (source_path, content_hash, …)."""
+        got = self.documents.get(where={"committed": True}, include=["metadatas"])
+        return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"] or [], strict=False)}
+
+    def generation(self) -> str:
+        ids = sorted(self.manifest())
+        return hashlib.sha1("\n".join(ids).encode()).hexdigest()
+
+    def get_document(self, doc_id: str) -> Document | None:
+        got = self.documents.get(ids=[doc_id], include=["documents", "metadatas"])
+        if not got["ids"] or not (got["metadatas"] or [{}])[0].get("committed"):
+            return None
+        return Document.model_validate_json((got["documents"] or [""])[0])
+
+    def iter_documents(self) -> Iterator[Document]:
+        for doc_id in sorted(self.manifest()):
+            doc = self.get_document(doc_id)
+            if doc is not None:
+                yield doc
+
+    def iter_chunks(self, page_size: int = 5000) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """All chunks of committed documents: (id, index_text, metadata)."""
+        committed = set(self.manifest())
+        offset = 0
+        while True:
+            got = self.chunks.get(include=["documents", "metadatas"], limit=page_size, offset=offset)
+            if not got["ids"]:
+                return
+            for cid, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False):
+                if meta and meta.get("doc_id") in committed:
+                    yield cid, text or "", dict(meta)
+            offset += len(got["ids"])
+
+    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        count = self.chunks.count()
+        if count == 0:
+            return []
+        got = self.chunks.query(query_embeddings=[vector.tolist()], n_results=min(n, count), where=where,
+                                include=["distances"])
+        ids = got["ids"][0]
+        distances = (got["distances"] or [[]])[0]
+        return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=False)]
