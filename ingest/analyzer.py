@@ -64,13 +64,22 @@ def split_compound(word: str, depth: int = 0) -> tuple[str, ...]:
     return (*(lefts or (left,)), *(rights or (right,)))
 
 
+@lru_cache(maxsize=300_000)
+def stem(word: str) -> str:
+    """Snowball Swedish, plus the definite -n after a vowel that Snowball keeps (strategin -> strategi)."""
+    if len(word) > 5 and word.endswith("n") and word[-2] in "aeiouyåäö" and word[-2:] != "en":
+        base = word[:-1]
+        if _known(base) >= 2.5 or any(_known(p) >= 2.5 for p in split_compound(base)[-1:]):
+            word = base
+    return str(_stemmer().stemWord(word))
+
+
 def words(text: str) -> list[str]:
     return [t.lower() for t in TOKEN.findall(text)]
 
 
 def analyze(text: str, split: bool = True) -> list[str]:
     """Index and query tokens: stems of words, plus stems of compound parts."""
-    stem = _stemmer().stemWord
     out: list[str] = []
     for word in words(text):
         if word in STOPWORDS or len(word) < 2:

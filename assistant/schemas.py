@@ -1,0 +1,123 @@
+"""What the assistant returns — the same shapes in the CLI's --json, the API and the eval."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Filters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    body: str | None = Field(None, description="Issuing body, matched tolerantly (socialnämnden ~ socialförvaltningen).")
+    doc_type: list[str] | None = Field(None, description="Document types, e.g. ['yttrande', 'tjänsteutlåtande'].")
+    year_from: int | None = Field(None, ge=1900, le=2100)
+    year_to: int | None = Field(None, ge=1900, le=2100)
+    dnr: str | None = Field(None, description="A diarienummer in any common spelling.")
+    doc_id: str | None = Field(None, description="Restrict to one document.")
+
+    def is_empty(self) -> bool:
+        return not any(v for v in self.model_dump().values())
+
+
+class Turn(BaseModel):
+    role: Literal["user", "assistant", "system"]
+    content: str = Field(..., max_length=20_000)
+
+
+class Citation(BaseModel):
+    n: int = Field(..., description="The number used in the answer text: [n].")
+    doc_id: str
+    paragraph_id: str = Field(..., description="Full paragraph id: `<doc>#<section>.p<n>`.")
+    title: str
+    doc_type: str
+    body: str | None
+    dnr: list[str]
+    date: str | None
+    section: str
+    section_id: str
+    pages: list[int]
+    quote: str = Field(..., description="Exact quoted text: a span of the paragraph.")
+    start: int = Field(..., description="Offset of the quote in the paragraph text.")
+    end: int
+    score: float
+    source_file: str
+
+
+class SearchHit(BaseModel):
+    rank: int
+    chunk_id: str
+    score: float
+    doc_id: str
+    paragraph_ids: list[str]
+    title: str
+    doc_type: str
+    body: str | None
+    dnr: list[str]
+    date: str | None
+    section: str
+    section_id: str
+    pages: list[int]
+    text: str
+    source_file: str
+
+
+class DocRef(BaseModel):
+    doc_id: str
+    title: str
+    doc_type: str
+    body: str | None
+    date: str | None
+    dnr: list[str]
+    score: float = 0.0
+
+
+class Answer(BaseModel):
+    answer: str
+    citations: list[Citation]
+    abstained: bool
+    mode: Literal["extractive", "generative"]
+    timings: dict[str, float] = Field(default_factory=dict)
+    nearest: list[DocRef] = Field(default_factory=list, description="On abstention: the nearest documents.")
+    flagged: list[str] = Field(default_factory=list, description="Generative sentences whose citation failed.")
+    filters: dict[str, object] = Field(default_factory=dict, description="Filters applied (given and read).")
+
+
+class Precedent(BaseModel):
+    doc: DocRef
+    score: float
+    passages: list[SearchHit]
+    proposal: str | None = Field(None, description="The document's förslag till beslut, quoted.")
+
+
+class Stance(BaseModel):
+    stance: Literal["tillstyrker", "tillstyrker med synpunkter", "tveksam", "avstyrker", "inget att erinra", "unclear"]
+    quote: str | None = None
+    paragraph_id: str | None = None
+
+
+class SectionPosition(BaseModel):
+    heading: str
+    paragraph_id: str
+    stance: Stance
+
+
+class RemissAnswer(BaseModel):
+    doc: DocRef
+    stance: Stance
+    sections: list[SectionPosition] = Field(default_factory=list)
+
+
+class RemissSummary(BaseModel):
+    id: str
+    title: str
+    ref: str | None
+    remitting_body: str | None
+    remisstid: str | None
+    answers: int
+
+
+class RemissOverview(RemissSummary):
+    remiss_docs: list[DocRef] = Field(default_factory=list)
+    responses: list[RemissAnswer] = Field(default_factory=list)
