@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Filters(BaseModel):
@@ -16,6 +16,11 @@ class Filters(BaseModel):
     year_to: int | None = Field(None, ge=1900, le=2100)
     dnr: str | None = Field(None, description="A diarienummer in any common spelling.")
     doc_id: str | None = Field(None, description="Restrict to one document.")
+
+    @field_validator("doc_type", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
 
     def is_empty(self) -> bool:
         return not any(v for v in self.model_dump().values())
