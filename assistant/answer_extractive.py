@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant import answer_types
 from assistant import citations as cit
 from assistant.catalog import Catalog
 from assistant.query import QueryPlan
@@ -32,12 +33,15 @@ def evidence(plan: QueryPlan, hits: list[Scored], catalog: Catalog, top: int = 5
     best = 0.0
     for hit in hits[:top]:
         meta = catalog.index.metas[hit.index]
-        tokens = cit.token_set(f"{meta.get('title', '')} {meta.get('section_heading', '')} {meta.get('text', '')}")
+        tokens = cit.token_set(
+            f"{meta.get('title', '')} {meta.get('section_heading', '')} {meta.get('text', '')}"
+        )
         best = max(best, cit.coverage(plan.terms, tokens, catalog.index.idf))
     return best
 
 
 def _candidates(plan: QueryPlan, hits: list[Scored], catalog: Catalog) -> list[Candidate]:
+    kinds = answer_types.wanted(plan.text)
     out: list[Candidate] = []
     seen: set[tuple[str, str, int]] = set()
     for rank, hit in enumerate(hits[:CANDIDATE_CHUNKS]):
@@ -59,6 +63,7 @@ def _candidates(plan: QueryPlan, hits: list[Scored], catalog: Catalog) -> list[C
                 seen.add(key)
                 score = cit.coverage(plan.terms, cit.token_set(sentence), catalog.index.idf, weak)
                 score *= 1.0 / (1.0 + 0.08 * rank)
+                score *= answer_types.bonus(kinds, sentence, meta.get("section_heading", ""))
                 if len(sentence) < 20 and score < 0.6:
                     score *= 0.5
                 out.append(Candidate(doc, paragraph, sentence, score, paragraph.start + start))

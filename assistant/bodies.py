@@ -31,16 +31,24 @@ def matches(query_body: str, candidate: str | None) -> bool:
     if not candidate:
         return False
     q, c = body_key(query_body), body_key(candidate)
-    return bool(q) and (q == c or c.startswith(q + " ") or q.startswith(c + " "))
+    return bool(q) and (q == c or c.startswith(q + " ") or q.startswith(c + " ") or c.endswith(" " + q))
 
 
 def bodies_in_question(text: str) -> list[str]:
     found = []
     for m in BODY_IN_TEXT.finditer(text):
         word = m.group(1)
-        if word.lower() in ("nämnd", "nämnden", "nämnder", "styrelse", "förvaltning", "förvaltningen"):
+        if word.lower().endswith(("ens", "ns", "ets")):
+            word = word[:-1]
+        if word.lower() in (
+            "nämnd",
+            "nämnden",
+            "nämnder",
+            "styrelse",
+            "styrelsen",
+            "förvaltning",
+            "förvaltningen",
+        ):
             continue
-        if word.lower().endswith("s") and not word.lower().endswith(("utskotts",)):
-            word = word[:-1] if word.lower().endswith(("ens", "ns")) else word
         found.append(word)
     return found

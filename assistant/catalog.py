@@ -12,8 +12,10 @@ from typing import Any
 import numpy as np
 
 from assistant import bodies as body_mod
+from assistant import mentions
 from assistant.schemas import Filters
 from ingest import dnr as dnr_mod
+from ingest.analyzer import analyze
 from ingest.lexical import LexicalIndex
 from ingest.models import Document
 from ingest.pipeline import Ingestor
@@ -31,9 +33,9 @@ class Catalog:
 
     # --- freshness -------------------------------------------------------------------------------
     def _load(self) -> LexicalIndex:
-        generation = self.ingestor.store.generation()
+        stamp = self.ingestor.lexical_stamp()
         index = LexicalIndex.load(self.ingestor.lexical_dir)
-        if index is None or index.stamp != generation:
+        if index is None or index.stamp != stamp:
             index = self.ingestor.rebuild_lexical()
         return index
 
@@ -43,7 +45,7 @@ class Catalog:
             return
         with self._lock:
             self._checked = now
-            if force or self.ingestor.store.generation() != self.index.stamp:
+            if force or self.ingestor.lexical_stamp() != self.index.stamp:
                 self.index = self._load()
                 self._docs.clear()
                 self._arrays()
@@ -62,9 +64,21 @@ class Catalog:
                 self.by_dnr.setdefault(dnr_mod.key(value), set()).add(i)
             self.doc_fields.setdefault(m["doc_id"], m)
         self.body_names = sorted({b for b in self.bodies if b} | {u for u in self.units if u})
+        self.parties = [set(json.loads(m.get("parties", "[]"))) for m in metas]
+        names = " ".join(
+            {f"{m.get('title', '')} {m.get('body', '')} {m.get('organisation', '')}" for m in metas}
+        )
+        self.place_tokens = set(analyze(names, split=False))
+        self.refs = {
+            mentions.normalize_ref(*r.groups())
+            for m in metas
+            for r in mentions.REF.finditer(m.get("text", ""))
+        }
 
     # --- filters ---------------------------------------------------------------------------------
-    def mask(self, filters: Filters, bodies: list[str] | None = None, dnr: list[str] | None = None) -> np.ndarray | None:
+    def mask(
+        self, filters: Filters, bodies: list[str] | None = None, dnr: list[str] | None = None
+    ) -> np.ndarray | None:
         n = len(self.index.ids)
         if n == 0:
             return None
@@ -89,6 +103,24 @@ class Catalog:
 
     def known_body(self, body: str) -> bool:
         return any(body_mod.matches(body, b) for b in self.body_names)
+
+    def known_ref(self, ref: str) -> bool:
+        return ref in self.refs
+
+    def known_place(self, place: str) -> bool:
+        tokens = analyze(place, split=False)
+        return bool(tokens) and all(t in self.place_tokens for t in tokens)
+
+    def party_mask(self, parties: list[str]) -> np.ndarray:
+        """Chunks of party statements by any of these parties, or text naming them as `(S)`."""
+        marks = [f"({p})" for p in parties]
+        return np.array(
+            [
+                bool(own & set(parties)) or any(mark in m.get("text", "") for mark in marks)
+                for own, m in zip(self.parties, self.index.metas, strict=True)
+            ],
+            dtype=bool,
+        )
 
     def known_dnr(self, value: str) -> bool:
         return dnr_mod.key(value) in self.by_dnr

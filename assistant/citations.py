@@ -15,7 +15,9 @@ from ingest.models import Document
 MARKER = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 
 
-def coverage(terms: list[Term], tokens: set[str], idf: Callable[[str], float], weak: set[str] | None = None) -> float:
+def coverage(
+    terms: list[Term], tokens: set[str], idf: Callable[[str], float], weak: set[str] | None = None
+) -> float:
     """IDF-weighted share of the question's terms found in `tokens` (compound parts count together).
     Terms found only in `weak` (e.g. a section heading) count half."""
     if not terms:
@@ -57,10 +59,21 @@ def build(n: int, doc: Document, paragraph_id: str, quote: str, score: float) ->
         return None
     section = doc.section(paragraph.section_id)
     return Citation(
-        n=n, doc_id=doc.id, paragraph_id=f"{doc.id}#{paragraph.id}", title=doc.title, doc_type=doc.doc_type,
-        body=doc.body, dnr=(section.dnr if section and section.dnr else doc.dnr), date=doc.date,
-        section=section.heading if section else "", section_id=paragraph.section_id, pages=paragraph.pages,
-        quote=paragraph.text[span[0] : span[1]], start=span[0], end=span[1], score=round(score, 4),
+        n=n,
+        doc_id=doc.id,
+        paragraph_id=f"{doc.id}#{paragraph.id}",
+        title=doc.title,
+        doc_type=doc.doc_type,
+        body=doc.body,
+        dnr=(section.dnr if section and section.dnr else doc.dnr),
+        date=doc.date,
+        section=section.heading if section else "",
+        section_id=paragraph.section_id,
+        pages=paragraph.pages,
+        quote=paragraph.text[span[0] : span[1]],
+        start=span[0],
+        end=span[1],
+        score=round(score, 4),
         source_file=doc.source_file,
     )
 

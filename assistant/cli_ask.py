@@ -14,8 +14,9 @@ from assistant.settings import Settings
 out = Console()
 
 
-def _filters(body: str | None, doc_type: list[str] | None, year_from: int | None, year_to: int | None,
-             dnr: str | None) -> Filters:
+def _filters(
+    body: str | None, doc_type: list[str] | None, year_from: int | None, year_to: int | None, dnr: str | None
+) -> Filters:
     return Filters(body=body, doc_type=doc_type or None, year_from=year_from, year_to=year_to, dnr=dnr)
 
 
@@ -23,7 +24,8 @@ def _ask(
     question: str = typer.Argument(..., help="A question in Swedish."),
     body: str | None = typer.Option(None, help="Only documents from this body."),
     doc_type: list[str] | None = typer.Option(None, "--type", help="Only these document types."),
-    year_from: int | None = typer.Option(None), year_to: int | None = typer.Option(None),
+    year_from: int | None = typer.Option(None),
+    year_to: int | None = typer.Option(None),
     dnr: str | None = typer.Option(None, help="Only this diarienummer."),
     retriever: str | None = typer.Option(None, help="lexical | dense | hybrid (default from settings)."),
     as_json: bool = typer.Option(False, "--json", help="Print the API's JSON."),
@@ -40,15 +42,20 @@ def _ask(
     for c in answer.citations:
         pages = f", s. {', '.join(map(str, c.pages))}" if c.pages else ""
         dnr_text = f", {', '.join(c.dnr)}" if c.dnr else ""
-        out.print(f"[{c.n}] {c.title} — {c.body or c.doc_type}{dnr_text}, {c.date or 'odaterat'}, {c.section}{pages} "
-                  f"[dim]{c.paragraph_id}[/dim]", highlight=False)
+        out.print(
+            f"[{c.n}] {c.title} — {c.body or c.doc_type}{dnr_text}, {c.date or 'odaterat'}, {c.section}{pages} "
+            f"[dim]{c.paragraph_id}[/dim]",
+            highlight=False,
+        )
 
 
 def _search(
     query: str = typer.Argument(..., help="What to look for."),
     k: int = typer.Option(10, "-k", help="Number of passages."),
-    body: str | None = typer.Option(None), doc_type: list[str] | None = typer.Option(None, "--type"),
-    year_from: int | None = typer.Option(None), year_to: int | None = typer.Option(None),
+    body: str | None = typer.Option(None),
+    doc_type: list[str] | None = typer.Option(None, "--type"),
+    year_from: int | None = typer.Option(None),
+    year_to: int | None = typer.Option(None),
     dnr: str | None = typer.Option(None),
     retriever: str | None = typer.Option(None, help="lexical | dense | hybrid."),
     as_json: bool = typer.Option(False, "--json", help="Print the API's JSON."),
@@ -60,8 +67,11 @@ def _search(
         print(json.dumps({"results": [h.model_dump() for h in hits]}, ensure_ascii=False, indent=2))
         return
     for h in hits:
-        out.print(f"[bold]{h.rank}.[/bold] {h.title} — {h.body or h.doc_type}, {h.date or 'odaterat'} — {h.section} "
-                  f"[dim]{', '.join(h.paragraph_ids)}[/dim]", highlight=False)
+        out.print(
+            f"[bold]{h.rank}.[/bold] {h.title} — {h.body or h.doc_type}, {h.date or 'odaterat'} — {h.section} "
+            f"[dim]{', '.join(h.paragraph_ids)}[/dim]",
+            highlight=False,
+        )
         out.print(f"   {h.text[:300]}", highlight=False)
 
 

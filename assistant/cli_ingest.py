@@ -27,7 +27,9 @@ def _ingest(
     targets = list(paths) if paths else [settings.corpus_dir]
     ingestor = Ingestor(settings)
     total = len(discover(targets))
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console) as bar:
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
+    ) as bar:
         task = bar.add_task("Indexerar", total=total)
 
         def tick(result: FileResult) -> None:
@@ -50,10 +52,20 @@ def _ingest(
 
 def doc_summary(doc: Document) -> dict[str, object]:
     return {
-        "id": doc.id, "title": doc.title, "doc_type": doc.doc_type, "body": doc.body, "dnr": doc.dnr,
-        "date": doc.date, "source_file": doc.source_file, "pages": doc.pages, "paragraphs": len(doc.paragraphs()),
-        "organisation": doc.organisation, "remitting_body": doc.remitting_body, "remisstid": doc.remisstid,
-        "remiss_ref": doc.remiss_ref, "handlaggare": doc.handlaggare,
+        "id": doc.id,
+        "title": doc.title,
+        "doc_type": doc.doc_type,
+        "body": doc.body,
+        "dnr": doc.dnr,
+        "date": doc.date,
+        "source_file": doc.source_file,
+        "pages": doc.pages,
+        "paragraphs": len(doc.paragraphs()),
+        "organisation": doc.organisation,
+        "remitting_body": doc.remitting_body,
+        "remisstid": doc.remisstid,
+        "remiss_ref": doc.remiss_ref,
+        "handlaggare": doc.handlaggare,
     }
 
 
@@ -67,12 +79,21 @@ def _docs(as_json: bool = typer.Option(False, "--json", help="Print a JSON list.
     table = Table("id", "typ", "instans", "dnr", "datum", "titel", "stycken")
     for d in docs:
         dnr = d["dnr"] if isinstance(d["dnr"], list) else []
-        table.add_row(str(d["id"]), str(d["doc_type"]), str(d["body"] or "–"), ", ".join(dnr) or "–",
-                      str(d["date"] or "–"), str(d["title"])[:60], str(d["paragraphs"]))
+        table.add_row(
+            str(d["id"]),
+            str(d["doc_type"]),
+            str(d["body"] or "–"),
+            ", ".join(dnr) or "–",
+            str(d["date"] or "–"),
+            str(d["title"])[:60],
+            str(d["paragraphs"]),
+        )
     out.print(table)
 
 
-def _show(doc_id: str = typer.Argument(..., help="Document id (or a unique prefix, or a file name).")) -> None:
+def _show(
+    doc_id: str = typer.Argument(..., help="Document id (or a unique prefix, or a file name)."),
+) -> None:
     """Print a document's fields and structure with paragraph ids — what a citation points to."""
     ingestor = Ingestor(Settings())
     manifest = ingestor.store.manifest()

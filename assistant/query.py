@@ -12,16 +12,51 @@ from ingest import dnr as dnr_mod
 from ingest.analyzer import STOPWORDS, analyze, split_compound, stem, words
 
 TYPE_WORDS = {
-    "yttrande": "yttrande", "yttrandet": "yttrande", "yttranden": "yttrande", "remissvar": "yttrande",
-    "remissvaret": "yttrande", "protokoll": "protokoll", "protokollet": "protokoll", "tjänsteutlåtande": "tjänsteutlåtande",
-    "tjänsteutlåtandet": "tjänsteutlåtande", "tjänsteskrivelse": "tjänsteutlåtande", "tjänsteskrivelsen": "tjänsteutlåtande",
-    "pm": "PM", "promemoria": "PM", "promemorian": "PM", "riktlinje": "riktlinje", "riktlinjen": "riktlinje",
-    "riktlinjer": "riktlinje", "riktlinjerna": "riktlinje", "dom": "dom", "domen": "dom", "strategi": "strategi",
+    "yttrande": "yttrande",
+    "yttrandet": "yttrande",
+    "yttranden": "yttrande",
+    "remissvar": "yttrande",
+    "remissvaret": "yttrande",
+    "protokoll": "protokoll",
+    "protokollet": "protokoll",
+    "tjänsteutlåtande": "tjänsteutlåtande",
+    "tjänsteutlåtandet": "tjänsteutlåtande",
+    "tjänsteskrivelse": "tjänsteutlåtande",
+    "tjänsteskrivelsen": "tjänsteutlåtande",
+    "pm": "PM",
+    "promemoria": "PM",
+    "promemorian": "PM",
+    "riktlinje": "riktlinje",
+    "riktlinjen": "riktlinje",
+    "riktlinjer": "riktlinje",
+    "riktlinjerna": "riktlinje",
+    "dom": "dom",
+    "domen": "dom",
+    "strategi": "strategi",
 }
 YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 FOLLOW_UP = re.compile(r"^\s*(och|men|samt|hur|vad|vem)\b.{0,60}\??\s*$", re.I)
-GENERIC = {"sa", "säga", "sagt", "tyck", "tyckt", "anser", "ans", "anför", "skriv", "skrev", "svar", "besvar",
-           "uttal", "mena", "men", "ärend", "fråg", "frågan", "dokument"}
+GENERIC = {
+    "sa",
+    "säga",
+    "sagt",
+    "tyck",
+    "tyckt",
+    "anser",
+    "ans",
+    "anför",
+    "skriv",
+    "skrev",
+    "svar",
+    "besvar",
+    "uttal",
+    "mena",
+    "men",
+    "ärend",
+    "fråg",
+    "frågan",
+    "dokument",
+}
 
 
 @dataclass
@@ -48,8 +83,13 @@ class QueryPlan:
         return analyze(self.search_text)
 
     def read(self) -> dict[str, object]:
-        return {"bodies": self.bodies, "dnr": self.dnr, "type": self.type_hint, "years": self.years,
-                **{k: v for k, v in self.filters.model_dump().items() if v}}
+        return {
+            "bodies": self.bodies,
+            "dnr": self.dnr,
+            "type": self.type_hint,
+            "years": self.years,
+            **{k: v for k, v in self.filters.model_dump().items() if v},
+        }
 
 
 def terms_of(text: str) -> list[Term]:
@@ -100,6 +140,12 @@ def plan(question: str, filters: Filters | None = None, history: list[Turn] | No
     years = [int(y) for y in YEAR.findall(question)]
     topic = _topic_of(search_text)
     return QueryPlan(
-        text=question, search_text=search_text, terms=terms_of(topic) or terms_of(search_text), filters=filters,
-        bodies=bodies, dnr=found_dnr, type_hint=type_hint, years=years,
+        text=question,
+        search_text=search_text,
+        terms=terms_of(topic) or terms_of(search_text),
+        filters=filters,
+        bodies=bodies,
+        dnr=found_dnr,
+        type_hint=type_hint,
+        years=years,
     )

@@ -28,7 +28,9 @@ class Scored:
 
 
 class Retriever:
-    def __init__(self, catalog: Catalog, embedder: Embedder, mode: RetrieverMode, dense_weight: float) -> None:
+    def __init__(
+        self, catalog: Catalog, embedder: Embedder, mode: RetrieverMode, dense_weight: float
+    ) -> None:
         self.catalog = catalog
         self.embedder = embedder
         self.mode = mode
@@ -50,10 +52,14 @@ class Retriever:
             if len(hits) < k and mask.any():
                 allowed = sorted({str(d) for d in self.catalog.doc_ids[mask]})
                 where = {"doc_id": {"$in": allowed}} if len(allowed) > 1 else {"doc_id": allowed[0]}
-                hits = [(index.position[c], s) for c, s in store.query(vector, k, where) if c in index.position]
+                hits = [
+                    (index.position[c], s) for c, s in store.query(vector, k, where) if c in index.position
+                ]
         return hits[:k]
 
-    def search(self, plan: QueryPlan, k: int, mask: np.ndarray | None, mode: RetrieverMode | None = None) -> list[Scored]:
+    def search(
+        self, plan: QueryPlan, k: int, mask: np.ndarray | None, mode: RetrieverMode | None = None
+    ) -> list[Scored]:
         mode = mode or self.mode
         depth = max(k, 30)
         lex = self.lexical(plan, depth, mask) if mode in ("lexical", "hybrid") else []

@@ -10,8 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 class Filters(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    body: str | None = Field(None, description="Issuing body, matched tolerantly (socialnämnden ~ socialförvaltningen).")
-    doc_type: list[str] | None = Field(None, description="Document types, e.g. ['yttrande', 'tjänsteutlåtande'].")
+    body: str | None = Field(
+        None, description="Issuing body, matched tolerantly (socialnämnden ~ socialförvaltningen)."
+    )
+    doc_type: list[str] | None = Field(
+        None, description="Document types, e.g. ['yttrande', 'tjänsteutlåtande']."
+    )
     year_from: int | None = Field(None, ge=1900, le=2100)
     year_to: int | None = Field(None, ge=1900, le=2100)
     dnr: str | None = Field(None, description="A diarienummer in any common spelling.")
@@ -85,7 +89,9 @@ class Answer(BaseModel):
     mode: Literal["extractive", "generative"]
     timings: dict[str, float] = Field(default_factory=dict)
     nearest: list[DocRef] = Field(default_factory=list, description="On abstention: the nearest documents.")
-    flagged: list[str] = Field(default_factory=list, description="Generative sentences whose citation failed.")
+    flagged: list[str] = Field(
+        default_factory=list, description="Generative sentences whose citation failed."
+    )
     filters: dict[str, object] = Field(default_factory=dict, description="Filters applied (given and read).")
 
 
@@ -97,7 +103,9 @@ class Precedent(BaseModel):
 
 
 class Stance(BaseModel):
-    stance: Literal["tillstyrker", "tillstyrker med synpunkter", "tveksam", "avstyrker", "inget att erinra", "unclear"]
+    stance: Literal[
+        "tillstyrker", "tillstyrker med synpunkter", "tveksam", "avstyrker", "inget att erinra", "unclear"
+    ]
     quote: str | None = None
     paragraph_id: str | None = None
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from assistant import answer_extractive as extractive
 from assistant import citations as cit
+from assistant import mentions
 from assistant.catalog import Catalog
 from assistant.query import QueryPlan, plan
 from assistant.retrieve import Retriever, Scored
@@ -21,11 +22,15 @@ NO_ANSWER = "Jag hittar inget i arkivet som besvarar frågan."
 
 
 class AssistantService:
-    def __init__(self, settings: Settings, ingestor: Ingestor | None = None, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self, settings: Settings, ingestor: Ingestor | None = None, embedder: Embedder | None = None
+    ) -> None:
         self.settings = settings
         self.ingestor = ingestor or Ingestor(settings, embedder=embedder)
         self.catalog = Catalog(self.ingestor)
-        self.retriever = Retriever(self.catalog, self.ingestor.embedder, settings.retriever, settings.hybrid_dense_weight)
+        self.retriever = Retriever(
+            self.catalog, self.ingestor.embedder, settings.retriever, settings.hybrid_dense_weight
+        )
         self._llm: Any = None
 
     # --- search ----------------------------------------------------------------------------------
@@ -35,34 +40,58 @@ class AssistantService:
         for value in p.dnr + ([p.filters.dnr] if p.filters.dnr else []):
             if not self.catalog.known_dnr(value):
                 return [], f"Arkivet har inget dokument med diarienummer {value}."
+        for ref in mentions.remiss_refs_in_question(p.text):
+            if not self.catalog.known_ref(ref):
+                return [], f"Arkivet har inga dokument om {ref}."
+        for place in mentions.places_in_question(p.text):
+            if not self.catalog.known_place(place):
+                return [], f"Arkivet har inga dokument från {place}."
         bodies = [b for b in p.bodies if self.catalog.known_body(b)]
-        unknown = [b for b in p.bodies if not self.catalog.known_body(b)]
-        if unknown and not bodies and not p.filters.body:
-            return [], f"Arkivet har inga dokument från {unknown[0]}."
         mask = self.catalog.mask(p.filters, bodies, p.dnr)
         if mask is not None and not mask.any():
             return [], "Inga dokument i arkivet matchar de valda filtren."
+        parties = mentions.parties_in_question(p.text)
+        if parties and mask is not None:
+            mask = mask & self.catalog.party_mask(parties)
+            if not mask.any():
+                names = ", ".join(mentions.PARTY_NAME_OF.get(c, c) for c in parties)
+                return [], f"Arkivet har inget uttalande från {names} i de dokument frågan gäller."
         return self.retriever.search(p, k, mask, mode), None
 
     def hit(self, rank: int, scored: Scored) -> SearchHit:
         meta = self.catalog.index.metas[scored.index]
         doc_id = meta["doc_id"]
         return SearchHit(
-            rank=rank, chunk_id=self.catalog.index.ids[scored.index], score=round(scored.score, 5), doc_id=doc_id,
-            paragraph_ids=[f"{doc_id}#{p}" for p in cit.meta_list(meta, "paragraph_ids")], title=meta.get("title", ""),
-            doc_type=meta.get("doc_type", ""), body=meta.get("body") or None, dnr=cit.meta_list(meta, "dnr"),
-            date=meta.get("date") or None, section=meta.get("section_heading", ""), section_id=meta.get("section_id", ""),
-            pages=cit.meta_list(meta, "pages"), text=meta.get("text", ""), source_file=meta.get("source_file", ""),
+            rank=rank,
+            chunk_id=self.catalog.index.ids[scored.index],
+            score=round(scored.score, 5),
+            doc_id=doc_id,
+            paragraph_ids=[f"{doc_id}#{p}" for p in cit.meta_list(meta, "paragraph_ids")],
+            title=meta.get("title", ""),
+            doc_type=meta.get("doc_type", ""),
+            body=meta.get("body") or None,
+            dnr=cit.meta_list(meta, "dnr"),
+            date=meta.get("date") or None,
+            section=meta.get("section_heading", ""),
+            section_id=meta.get("section_id", ""),
+            pages=cit.meta_list(meta, "pages"),
+            text=meta.get("text", ""),
+            source_file=meta.get("source_file", ""),
         )
 
-    def search(self, query: str, filters: Filters | None = None, k: int = 10, mode: RetrieverMode | None = None) -> list[SearchHit]:
+    def search(
+        self, query: str, filters: Filters | None = None, k: int = 10, mode: RetrieverMode | None = None
+    ) -> list[SearchHit]:
         p = plan(query, filters)
         ranked, _ = self._ranked(p, k, mode)
         return [self.hit(i + 1, s) for i, s in enumerate(ranked)]
 
     # --- ask -------------------------------------------------------------------------------------
     def ask(
-        self, question: str, filters: Filters | None = None, history: list[Turn] | None = None,
+        self,
+        question: str,
+        filters: Filters | None = None,
+        history: list[Turn] | None = None,
         mode: RetrieverMode | None = None,
     ) -> Answer:
         started = time.perf_counter()
@@ -75,8 +104,11 @@ class AssistantService:
             answer = generate(self, p, ranked)
         else:
             answer = self._extractive(p, ranked, reason)
-        answer.timings = {"retrieve_ms": round((retrieved - started) * 1000, 2),
-                          "total_ms": round((time.perf_counter() - started) * 1000, 2)}
+        answer.timings = {
+            **answer.timings,
+            "retrieve_ms": round((retrieved - started) * 1000, 2),
+            "total_ms": round((time.perf_counter() - started) * 1000, 2),
+        }
         answer.filters = p.read()
         return answer
 
@@ -96,7 +128,9 @@ class AssistantService:
         if nearest:
             lines.append("Närmast ligger dessa dokument, men de besvarar inte frågan säkert:")
             lines += [f"– {d.title} ({d.body or d.doc_type}, {d.date or 'odaterat'})" for d in nearest]
-        return Answer(answer="\n".join(lines), citations=[], abstained=True, mode="extractive", nearest=nearest)
+        return Answer(
+            answer="\n".join(lines), citations=[], abstained=True, mode="extractive", nearest=nearest
+        )
 
     def nearest_docs(self, ranked: list[Scored], limit: int = 3) -> list[DocRef]:
         out: dict[str, DocRef] = {}
@@ -110,9 +144,15 @@ class AssistantService:
 
     @staticmethod
     def doc_ref(meta: dict[str, Any], score: float = 0.0) -> DocRef:
-        return DocRef(doc_id=meta["doc_id"], title=meta.get("title", ""), doc_type=meta.get("doc_type", ""),
-                      body=meta.get("body") or None, date=meta.get("date") or None,
-                      dnr=cit.meta_list(meta, "doc_dnr"), score=round(score, 5))
+        return DocRef(
+            doc_id=meta["doc_id"],
+            title=meta.get("title", ""),
+            doc_type=meta.get("doc_type", ""),
+            body=meta.get("body") or None,
+            date=meta.get("date") or None,
+            dnr=cit.meta_list(meta, "doc_dnr"),
+            score=round(score, 5),
+        )
 
     # --- generative ------------------------------------------------------------------------------
     @property
@@ -123,12 +163,19 @@ class AssistantService:
         if self._llm is None:
             from openai import OpenAI
 
-            self._llm = OpenAI(base_url=self.settings.llm_base_url, api_key=self.settings.llm_api_key.get_secret_value(),
-                               timeout=self.settings.llm_timeout, max_retries=1)
+            self._llm = OpenAI(
+                base_url=self.settings.llm_base_url,
+                api_key=self.settings.llm_api_key.get_secret_value(),
+                timeout=self.settings.llm_timeout,
+                max_retries=1,
+            )
         return self._llm
 
     def ask_stream(
-        self, question: str, filters: Filters | None = None, history: list[Turn] | None = None,
+        self,
+        question: str,
+        filters: Filters | None = None,
+        history: list[Turn] | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Events: {"type": "citations"}, {"type": "delta", "text"}…, {"type": "final", "answer": Answer}."""
         p = plan(question, filters, history)

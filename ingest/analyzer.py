@@ -10,13 +10,57 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_SWEDISH
 
 TOKEN = re.compile(r"[0-9a-zåäöéü§]+(?:[:/.-][0-9a-zåäöéü]+)*", re.IGNORECASE)
-EXTRA_STOP = {"vad", "vem", "vilka", "vilken", "vilket", "hur", "när", "sa", "sade", "tyckte", "om", "finns",
-              "gäller", "kring", "ska", "skall", "kan", "får", "också", "även", "samt", "enligt"}
+EXTRA_STOP = {
+    "vad",
+    "vem",
+    "vilka",
+    "vilken",
+    "vilket",
+    "hur",
+    "när",
+    "sa",
+    "sade",
+    "tyckte",
+    "om",
+    "finns",
+    "gäller",
+    "kring",
+    "ska",
+    "skall",
+    "kan",
+    "får",
+    "också",
+    "även",
+    "samt",
+    "enligt",
+}
 STOPWORDS = set(STOPWORDS_SWEDISH) | EXTRA_STOP
+ANALYZER_VERSION = "3"  # bump when tokens change: stored lexical indexes are then rebuilt
 MIN_PART = 4
 MIN_ZIPF = 2.0
-SUFFIX_LIKE = {"heten", "heter", "het", "else", "elsen", "ning", "ningen", "ande", "ende", "ighet", "lighet",
-               "arna", "erna", "orna", "aren", "andet", "ationen", "ation", "erat", "ering", "eringen"}
+SUFFIX_LIKE = {
+    "heten",
+    "heter",
+    "het",
+    "else",
+    "elsen",
+    "ning",
+    "ningen",
+    "ande",
+    "ende",
+    "ighet",
+    "lighet",
+    "arna",
+    "erna",
+    "orna",
+    "aren",
+    "andet",
+    "ationen",
+    "ation",
+    "erat",
+    "ering",
+    "eringen",
+}
 
 
 @lru_cache(maxsize=1)
@@ -44,7 +88,9 @@ def split_compound(word: str, depth: int = 0) -> tuple[str, ...]:
     best: tuple[float, tuple[str, ...]] = (0.0, ())
     for i in range(MIN_PART, len(word) - MIN_PART + 1):
         left, right = word[:i], word[i:]
-        right_score = _known(right) or (_known(right[:-1]) if right.endswith(("en", "n", "et", "na")) else 0.0)
+        right_score = _known(right) or (
+            _known(right[:-1]) if right.endswith(("en", "n", "et", "na")) else 0.0
+        )
         if right_score < MIN_ZIPF or right in SUFFIX_LIKE:
             continue
         left_score = _known(left)
@@ -64,9 +110,48 @@ def split_compound(word: str, depth: int = 0) -> tuple[str, ...]:
     return (*(lefts or (left,)), *(rights or (right,)))
 
 
+LEMMAS = {
+    "föreslog": "föreslå",
+    "föreslår": "föreslå",
+    "föreslagit": "föreslå",
+    "föreslås": "föreslå",
+    "föreslagna": "föreslå",
+    "föreslagen": "föreslå",
+    "föreslogs": "föreslå",
+    "förslag": "föreslå",
+    "förslaget": "föreslå",
+    "förslagen": "föreslå",
+    "förslagets": "föreslå",
+    "beslöt": "beslut",
+    "beslöts": "beslut",
+    "ansåg": "ans",
+    "anser": "ans",
+    "anses": "ans",
+    "skrev": "skriv",
+    "gick": "gå",
+    "går": "gå",
+    "lämnade": "lämn",
+    "lämnat": "lämn",
+    "lämnar": "lämn",
+    "röstade": "röst",
+    "röstar": "röst",
+    "reserverade": "reservation",
+    "reserverar": "reservation",
+    "yttrade": "yttr",
+    "yttrar": "yttr",
+    "tillstyrkte": "tillstyrk",
+    "tillstyrker": "tillstyrk",
+    "avstyrkte": "avstyrk",
+    "avstyrker": "avstyrk",
+}
+
+
 @lru_cache(maxsize=300_000)
 def stem(word: str) -> str:
-    """Snowball Swedish, plus the definite -n after a vowel that Snowball keeps (strategin -> strategi)."""
+    """Snowball Swedish, plus the definite -n after a vowel that Snowball keeps (strategin -> strategi)
+    and a few irregular forms (föreslog, förslag -> föreslå)."""
+    if word in LEMMAS:
+        return LEMMAS[word]
     if len(word) > 5 and word.endswith("n") and word[-2] in "aeiouyåäö" and word[-2:] != "en":
         base = word[:-1]
         if _known(base) >= 2.5 or any(_known(p) >= 2.5 for p in split_compound(base)[-1:]):

@@ -9,25 +9,41 @@ from ingest.models import Chunk, Document, Paragraph, Section
 from ingest.sentences import split_spans
 
 TYPE_LABEL = {
-    "tjänsteutlåtande": "tjänsteutlåtande", "PM": "PM", "yttrande": "yttrande (remissvar)", "protokoll": "protokoll",
-    "strategi": "strategi", "remiss": "remiss", "riktlinje": "riktlinje", "dom": "dom", "other": "dokument",
+    "tjänsteutlåtande": "tjänsteutlåtande",
+    "PM": "PM",
+    "yttrande": "yttrande (remissvar)",
+    "protokoll": "protokoll",
+    "strategi": "strategi",
+    "remiss": "remiss",
+    "riktlinje": "riktlinje",
+    "dom": "dom",
+    "other": "dokument",
 }
 
 
 def head_facts(doc: Document) -> str:
     """Head fields as searchable Swedish text, attached to the head section's chunks."""
     facts = [
-        ("Diarienummer", ", ".join(doc.dnr)), ("Ert diarienummer", ", ".join(doc.their_dnr)),
-        ("Datum", doc.date or ""), ("Handläggare", doc.handlaggare or ""),
-        ("Remiss från", doc.remitting_body or ""), ("Remisstid", doc.remisstid or ""),
-        ("Remiss", doc.remiss_ref or ""), ("Förvaltning", doc.unit or ""),
+        ("Diarienummer", ", ".join(doc.dnr)),
+        ("Ert diarienummer", ", ".join(doc.their_dnr)),
+        ("Datum", doc.date or ""),
+        ("Handläggare", doc.handlaggare or ""),
+        ("Remiss från", doc.remitting_body or ""),
+        ("Remisstid", doc.remisstid or ""),
+        ("Remiss", doc.remiss_ref or ""),
+        ("Förvaltning", doc.unit or ""),
     ]
     return " ".join(f"{label}: {value}." for label, value in facts if value)
 
 
 def context_header(doc: Document, section: Section) -> str:
     year = (doc.date or "")[:4]
-    parts = [doc.title, doc.body or "", doc.unit or "", f"{TYPE_LABEL.get(doc.doc_type, doc.doc_type)} {year}".strip()]
+    parts = [
+        doc.title,
+        doc.body or "",
+        doc.unit or "",
+        f"{TYPE_LABEL.get(doc.doc_type, doc.doc_type)} {year}".strip(),
+    ]
     if section.kind != "head":
         parts.append(section.heading)
     if section.parties:
@@ -84,10 +100,20 @@ def chunk_document(doc: Document, target_chars: int = 900, max_chars: int = 1600
     return chunks
 
 
-def _make(doc: Document, section: Section, group: list[Paragraph], text: str, header: str, suffix: str) -> Chunk:
+def _make(
+    doc: Document, section: Section, group: list[Paragraph], text: str, header: str, suffix: str
+) -> Chunk:
     pages = sorted({n for p in group for n in p.pages})
     return Chunk(
-        id=f"{doc.id}#{group[0].id}{suffix}", doc_id=doc.id, section_id=section.id, section_heading=section.heading,
-        section_kind=section.kind, paragraph_ids=[p.id for p in group], pages=pages, text=text,
-        index_text=f"{header}\n{text}", parties=section.parties, dnr=section.dnr or doc.dnr,
+        id=f"{doc.id}#{group[0].id}{suffix}",
+        doc_id=doc.id,
+        section_id=section.id,
+        section_heading=section.heading,
+        section_kind=section.kind,
+        paragraph_ids=[p.id for p in group],
+        pages=pages,
+        text=text,
+        index_text=f"{header}\n{text}",
+        parties=section.parties,
+        dnr=section.dnr or doc.dnr,
     )

@@ -6,8 +6,18 @@ import re
 from datetime import date
 
 MONTHS = {
-    "januari": 1, "februari": 2, "mars": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7, "augusti": 8,
-    "september": 9, "oktober": 10, "november": 11, "december": 12,
+    "januari": 1,
+    "februari": 2,
+    "mars": 3,
+    "april": 4,
+    "maj": 5,
+    "juni": 6,
+    "juli": 7,
+    "augusti": 8,
+    "september": 9,
+    "oktober": 10,
+    "november": 11,
+    "december": 12,
 }
 ISO = r"(?:19|20)\d{2}-[01]\d-[0-3]\d"
 SWEDISH = r"\d{1,2}\s+(?:" + "|".join(MONTHS) + r")\s+(?:19|20)\d{2}"

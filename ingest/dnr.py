@@ -13,9 +13,13 @@ DNR = (
     r"|PLAN\.\d{4}\.\d{1,6})"  # PLAN.2024.747
 )
 DNR_RE = re.compile(rf"(?<![\w/]){DNR}(?![\w/])")
-THEIR_LABEL = re.compile(r"\b(ert diarienummer|er beteckning|ert dnr|er referens|kommunens dnr|kommunens diarienummer)\b", re.IGNORECASE)
+THEIR_LABEL = re.compile(
+    r"\b(ert diarienummer|er beteckning|ert dnr|er referens|kommunens dnr|kommunens diarienummer)\b",
+    re.IGNORECASE,
+)
 OUR_LABEL = re.compile(
-    r"\b(diarienummer|dnr|vårt dnr|vår beteckning|ärendebeteckning|mål nr|målnummer|beteckning)\b", re.IGNORECASE
+    r"\b(diarienummer|dnr|vårt dnr|vår beteckning|ärendebeteckning|mål nr|målnummer|beteckning)\b",
+    re.IGNORECASE,
 )
 
 

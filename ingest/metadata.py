@@ -23,7 +23,10 @@ BODY_LINE = re.compile(rf"^{BODY}$", re.IGNORECASE)
 TYPE_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("remiss", re.compile(r"\A\s*Remiss\b")),
     ("protokoll", re.compile(r"SAMMANTRÄDESPROTOKOLL|^PROTOKOLL\b|^Protokoll\b|Protokollsutdrag", re.M)),
-    ("tjänsteutlåtande", re.compile(r"^TJÄNSTESKRIVELSE|^TJÄNSTEUTLÅTANDE|^Tjänsteutlåtande|^Tjänsteskrivelse", re.M)),
+    (
+        "tjänsteutlåtande",
+        re.compile(r"^TJÄNSTESKRIVELSE|^TJÄNSTEUTLÅTANDE|^Tjänsteutlåtande|^Tjänsteskrivelse", re.M),
+    ),
     ("PM", re.compile(r"^PM\b|^Promemoria\b|^PROMEMORIA", re.M)),
     ("yttrande", re.compile(r"^YTTRANDE\b|^Yttrande över|^Granskningsyttrande|^Remissvar|^REMISSVAR", re.M)),
     ("dom", re.compile(r"^DOM$|^DOM\s+\d|^Mål nr", re.M)),
@@ -40,20 +43,24 @@ REMISSTID = re.compile(
 )
 REMITTER = [
     re.compile(r"[Rr]emiss från ([A-ZÅÄÖa-zåäö][\wåäö\- ]+?)(?:\s*$|\.|,| om | angående )", re.M),
-    re.compile(r"(?:Yttrande över|Svar på) (?:remiss från )?([A-ZÅÄÖ][\wåäö\- ]+?(?:departementet|departementets|nämndens|"
-               r"styrelsens|Region [A-ZÅÄÖ]\w+s?|Länsstyrelsens?))\s+remiss"),
+    re.compile(
+        r"(?:Yttrande över|Svar på) (?:remiss från )?([A-ZÅÄÖ][\wåäö\- ]+?(?:departementet|departementets|nämndens|"
+        r"styrelsens|Region [A-ZÅÄÖ]\w+s?|Länsstyrelsens?))\s+remiss"
+    ),
     re.compile(r"(?:Yttrande över|Svar på) (Region [A-ZÅÄÖ]\w+?)s? remiss"),
     re.compile(r"remiss av [^\n]{0,120}?,?\s+från ([A-ZÅÄÖ][\wåäö\- ]+?)(?:\s*$|\.|,|\n)", re.M),
 ]
 HANDLAGGARE = re.compile(r"Handläggare\s*:?\s*\n?\s*([A-ZÅÄÖ][a-zåäöé]+(?:[ -][A-ZÅÄÖ][a-zåäöé]+){1,3})")
-DECIDED_BY = re.compile(rf"(?:beslutat av|Beslutande organ|Beslutad av|Antagen av)\s*:?\s*({BODY})", re.IGNORECASE)
+DECIDED_BY = re.compile(
+    rf"(?:beslutat av|Beslutande organ|Beslutad av|Antagen av)\s*:?\s*({BODY})", re.IGNORECASE
+)
 ORG = re.compile(
     r"\b([A-ZÅÄÖ][a-zåäö]+s (?:kommun|stad)|[A-ZÅÄÖ]{3,} KOMMUN|[A-ZÅÄÖ][a-zåäö]+ kommun|Stockholms stad"
     r"|Länsstyrelsen i [A-ZÅÄÖ][\wåäö]+(?: [A-ZÅÄÖ][\wåäö]+)? län)\b"
 )
 SIGNED_DATE = re.compile(rf"^[A-ZÅÄÖ][a-zåäö]+ den ({SWEDISH})\s*$", re.M | re.IGNORECASE)
 LABELLED_DATE = re.compile(
-    rf"(?:^|\s)(?:Datum|Sammanträdesdatum|beslutades den|Beslutsdatum|Antagen(?: av [\wåäö]+)?)\s*:?\s*((?:.*\n){{0,2}}.*)",
+    r"(?:^|\s)(?:Datum|Sammanträdesdatum|beslutades den|Beslutsdatum|Antagen(?: av [\wåäö]+)?)\s*:?\s*((?:.*\n){0,2}.*)",
     re.M | re.IGNORECASE,
 )
 
@@ -111,8 +118,13 @@ def find_body(head: str, full: str, kind: str, sections: list[Section]) -> str |
             if BODY_LINE.match(lines[i + 1]):
                 return lines[i + 1]
         if re.match(r"^Länsstyrelsen\b", line):
-            return "Länsstyrelsen" + (" " + lines[i + 1] if i + 1 < len(lines) and "län" not in line
-                                      and re.match(r"^[A-ZÅÄÖa-zåäö]+ [A-ZÅÄÖ]", lines[i + 1]) else "")
+            return "Länsstyrelsen" + (
+                " " + lines[i + 1]
+                if i + 1 < len(lines)
+                and "län" not in line
+                and re.match(r"^[A-ZÅÄÖa-zåäö]+ [A-ZÅÄÖ]", lines[i + 1])
+                else ""
+            )
     to = re.search(rf"^Till\s*:?\s*\n?\s*({BODY})\s*$", head, re.M)
     if to and kind == "tjänsteutlåtande":
         return _cap(to.group(1))
@@ -132,11 +144,17 @@ def find_body(head: str, full: str, kind: str, sections: list[Section]) -> str |
 
 
 def find_unit(body: str | None, full: str) -> str | None:
-    if body and body.lower().endswith("nämnden") and re.search(r"Förvaltningens förslag|Förvaltningschef", full):
+    if (
+        body
+        and body.lower().endswith("nämnden")
+        and re.search(r"Förvaltningens förslag|Förvaltningschef", full)
+    ):
         stem = body[: -len("nämnden")]
         if stem and " " not in stem:
             return f"{stem}förvaltningen".capitalize()
-    match = re.search(r"^(Förvaltningen för [A-ZÅÄÖ][\wåäö &]+|[A-ZÅÄÖ][\wåäö-]*förvaltningen)\s*$", full[:1500], re.M)
+    match = re.search(
+        r"^(Förvaltningen för [A-ZÅÄÖ][\wåäö &]+|[A-ZÅÄÖ][\wåäö-]*förvaltningen)\s*$", full[:1500], re.M
+    )
     return match.group(1) if match else None
 
 
@@ -190,8 +208,14 @@ def find_dnr(head_lines: list[str], sections: list[Section]) -> tuple[list[str],
 def is_remissvar(head: str, kind: str) -> bool:
     if kind not in ("PM", "yttrande", "tjänsteutlåtande", "other"):
         return False
-    return bool(re.search(r"svar på remiss|remiss från|yttrande över|remissvar|svar på .{0,60}remiss|"
-                          r"granskningsyttrande|remiss av", head, re.I))
+    return bool(
+        re.search(
+            r"svar på remiss|remiss från|yttrande över|remissvar|svar på .{0,60}remiss|"
+            r"granskningsyttrande|remiss av",
+            head,
+            re.I,
+        )
+    )
 
 
 DATE_ONLY = re.compile(rf"^(?:{DATE.pattern})$", re.IGNORECASE)
@@ -215,7 +239,7 @@ def find_title(head_paragraphs: list[str], kind: str, body: str | None, date: st
             continue
         if re.match(r"^(Handläggare|Till|Telefon|Datum|Diarienummer|Dnr|Ert |Datum)\b", plain):
             continue
-        if BODY_LINE.match(plain) or plain.isupper() and len(plain.split()) <= 3:
+        if BODY_LINE.match(plain) or (plain.isupper() and len(plain.split()) <= 3):
             continue
         if plain.endswith(":") and i + 1 < len(head_paragraphs):
             return f"{plain} {head_paragraphs[i + 1].strip()}"

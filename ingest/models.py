@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-DOC_TYPES = ("tjänsteutlåtande", "PM", "yttrande", "protokoll", "strategi", "remiss", "riktlinje", "dom", "other")
+DOC_TYPES = (
+    "tjänsteutlåtande",
+    "PM",
+    "yttrande",
+    "protokoll",
+    "strategi",
+    "remiss",
+    "riktlinje",
+    "dom",
+    "other",
+)
 
 
 class Paragraph(BaseModel):

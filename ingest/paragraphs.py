@@ -7,9 +7,36 @@ from dataclasses import dataclass, field
 
 from ingest.pages import Page
 
-TERMINAL = ".!?:;…\"”»)"
+TERMINAL = '.!?:;…"”»)'
 LIST_ITEM = re.compile(r"^(?:\d{1,2}[.)]|[a-zåäö][.)]|[-•–*▪])\s+\S")
 SUSPENDED = {"och", "eller", "samt", "respektive", "som", "till", "resp."}
+# A line ending in one of these continues on the next line: it is not a heading on its own.
+# (`till` is left out: `Beslutet skickas till` is a heading.)
+CONTINUING = {
+    "och",
+    "eller",
+    "samt",
+    "respektive",
+    "som",
+    "av",
+    "i",
+    "för",
+    "på",
+    "om",
+    "med",
+    "från",
+    "att",
+    "en",
+    "ett",
+    "den",
+    "det",
+    "vid",
+    "mot",
+    "över",
+    "inom",
+    "enligt",
+    "&",
+}
 
 
 @dataclass
@@ -70,6 +97,8 @@ def _looks_like_heading_line(line: str, width: int) -> bool:
         0 < len(text) < 0.85 * width
         and not _ends_sentence(text)
         and not text.endswith((",", "-", "–"))
+        and text.split()[-1].lower() not in CONTINUING
+        and text.count(",") < 2  # `… överklagades av HCM, EC, MHS dödsbo, Torsby`: a wrapped list
         and (text[0].isupper() or text[0] == "§" or text[0].isdigit())
         and len(text.split()) <= 12
     )

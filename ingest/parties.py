@@ -5,14 +5,33 @@ from __future__ import annotations
 import re
 
 PARTIES = {
-    "S", "M", "V", "C", "L", "KD", "MP", "SD", "Fi", "FP", "F!", "SL", "SPI", "NYD", "VF", "KB", "ÖP", "FI",
+    "S",
+    "M",
+    "V",
+    "C",
+    "L",
+    "KD",
+    "MP",
+    "SD",
+    "Fi",
+    "FP",
+    "F!",
+    "SL",
+    "SPI",
+    "NYD",
+    "VF",
+    "KB",
+    "ÖP",
+    "FI",
 }
 STATEMENT = re.compile(
     r"^(Särskilt uttalande|Särskilt yttrande|Reservation|Ersättaryttrande|Protokollsanteckning|"
     r"Gemensamt särskilt uttalande)\b",
     re.IGNORECASE,
 )
-_GROUP = re.compile(r"\((?:båda |alla |samtliga )?([A-ZÅÄÖ][A-Za-zÅÄÖåäö!]{0,3}(?:\s*(?:,|och)\s*[A-ZÅÄÖ][A-Za-zÅÄÖåäö!]{0,3})*)\)")
+_GROUP = re.compile(
+    r"\((?:båda |alla |samtliga )?([A-ZÅÄÖ][A-Za-zÅÄÖåäö!]{0,3}(?:\s*(?:,|och)\s*[A-ZÅÄÖ][A-Za-zÅÄÖåäö!]{0,3})*)\)"
+)
 _NAME = r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäö]+)?"
 _PERSON = re.compile(rf"({_NAME}(?:\s+{_NAME}){{1,3}})")
 _STOP_WORDS = {"Socialdemokraternas", "Vänsterpartiets", "Region", "Stockholms", "Kommunstyrelsen"}

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.settings import Settings
+from ingest.analyzer import ANALYZER_VERSION
 from ingest.chunking import chunk_document
 from ingest.embedders import Embedder, make_embedder
 from ingest.errors import SkipFile
@@ -50,15 +51,23 @@ class IngestReport:
 
     @property
     def changed(self) -> bool:
-        return bool(self.pruned or self.recovered or any(f.status in ("added", "replaced") for f in self.files))
+        return bool(
+            self.pruned or self.recovered or any(f.status in ("added", "replaced") for f in self.files)
+        )
 
     def summary(self) -> dict[str, Any]:
         done = [f for f in self.files if f.status in ("added", "replaced")]
         return {
-            "added": self.count("added"), "replaced": self.count("replaced"), "unchanged": self.count("unchanged"),
-            "skipped": self.count("skipped"), "pruned": len(self.pruned), "recovered": len(self.recovered),
-            "paragraphs": sum(f.paragraphs for f in done), "chunks": sum(f.chunks for f in done),
-            "pages": sum(f.pages for f in done), "seconds": round(self.seconds, 2),
+            "added": self.count("added"),
+            "replaced": self.count("replaced"),
+            "unchanged": self.count("unchanged"),
+            "skipped": self.count("skipped"),
+            "pruned": len(self.pruned),
+            "recovered": len(self.recovered),
+            "paragraphs": sum(f.paragraphs for f in done),
+            "chunks": sum(f.chunks for f in done),
+            "pages": sum(f.pages for f in done),
+            "seconds": round(self.seconds, 2),
         }
 
 
@@ -73,7 +82,9 @@ def discover(paths: list[Path]) -> list[Path]:
 
 
 class Ingestor:
-    def __init__(self, settings: Settings, embedder: Embedder | None = None, store: Store | None = None) -> None:
+    def __init__(
+        self, settings: Settings, embedder: Embedder | None = None, store: Store | None = None
+    ) -> None:
         self.settings = settings
         self.embedder = embedder or make_embedder(settings)
         self.store = store or Store(settings, self.embedder.name)
@@ -114,7 +125,9 @@ class Ingestor:
         try:
             size_mb = path.stat().st_size / 1_048_576
             if size_mb > self.settings.max_file_mb:
-                return FileResult(source, "skipped", f"file too large ({size_mb:.1f} MB > {self.settings.max_file_mb} MB)")
+                return FileResult(
+                    source, "skipped", f"file too large ({size_mb:.1f} MB > {self.settings.max_file_mb} MB)"
+                )
             data = path.read_bytes()
             overrides = load_sidecar(path)
         except SkipFile as exc:
@@ -124,7 +137,11 @@ class Ingestor:
         return self.ingest_bytes(data, path.name, source, overrides, manifest)
 
     def ingest_bytes(
-        self, data: bytes, filename: str, source: str, overrides: dict[str, Any] | None = None,
+        self,
+        data: bytes,
+        filename: str,
+        source: str,
+        overrides: dict[str, Any] | None = None,
         manifest: dict[str, dict[str, Any]] | None = None,
     ) -> FileResult:
         manifest = self.store.manifest() if manifest is None else manifest
@@ -147,14 +164,26 @@ class Ingestor:
         self.store.begin(doc, source, sidecar)
         self.store.write_chunks(doc, chunks, vectors)
         self.store.commit(doc, source, sidecar)
-        manifest[doc.id] = {"source_path": source, "content_hash": doc.content_hash,
-                            "paragraphs": len(doc.paragraphs()), "sidecar_hash": sidecar}
+        manifest[doc.id] = {
+            "source_path": source,
+            "content_hash": doc.content_hash,
+            "paragraphs": len(doc.paragraphs()),
+            "sidecar_hash": sidecar,
+        }
         self._retire(source, doc.id, same_path, manifest)
         status = "replaced" if [i for i in same_path if i != doc.id] else "added"
-        return FileResult(source, status, doc_id=doc.id, paragraphs=len(doc.paragraphs()), chunks=len(chunks),
-                          pages=doc.pages)
+        return FileResult(
+            source,
+            status,
+            doc_id=doc.id,
+            paragraphs=len(doc.paragraphs()),
+            chunks=len(chunks),
+            pages=doc.pages,
+        )
 
-    def _retire(self, source: str, keep: str, same_path: list[str], manifest: dict[str, dict[str, Any]]) -> None:
+    def _retire(
+        self, source: str, keep: str, same_path: list[str], manifest: dict[str, dict[str, Any]]
+    ) -> None:
         for old in same_path:
             if old != keep:
                 self.store.delete_document(old)
@@ -170,7 +199,11 @@ class Ingestor:
             tmp.replace(target)
 
     def source_file(self, doc_id: str) -> Path | None:
-        return next(iter(sorted(self.sources_dir.glob(f"{doc_id}.*"))), None) if self.sources_dir.exists() else None
+        return (
+            next(iter(sorted(self.sources_dir.glob(f"{doc_id}.*"))), None)
+            if self.sources_dir.exists()
+            else None
+        )
 
     def prune(self, manifest: dict[str, dict[str, Any]]) -> list[str]:
         gone = [i for i, m in manifest.items() if not Path(str(m.get("source_path", ""))).exists()]
@@ -188,8 +221,11 @@ class Ingestor:
             source.unlink(missing_ok=True)
         return True
 
+    def lexical_stamp(self) -> str:
+        return f"{self.store.generation()}:{ANALYZER_VERSION}"
+
     def rebuild_lexical(self) -> LexicalIndex:
-        index = LexicalIndex.build(self.store.iter_chunks(), self.store.generation())
+        index = LexicalIndex.build(self.store.iter_chunks(), self.lexical_stamp())
         index.save(self.lexical_dir)
         return index
 

@@ -103,7 +103,9 @@ def read_pdf(data: bytes, ocr: bool = True, ocr_lang: str = "swe") -> Extracted:
         if chars >= MIN_CHARS_PER_PAGE * len(pages) or chars > 2000:
             return Extracted(pages=pages, format="pdf", page_count=len(pdf))
         if not ocr or not ocr_available(ocr_lang):
-            raise SkipFile("no text layer — scanned PDF, needs OCR (install tesseract-ocr and tesseract-ocr-swe)")
+            raise SkipFile(
+                "no text layer — scanned PDF, needs OCR (install tesseract-ocr and tesseract-ocr-swe)"
+            )
         ocr_pages = [Page(i + 1, _ocr_page(pdf[i], ocr_lang)) for i in range(len(pdf))]
         if not any(p.text.strip() for p in ocr_pages):
             raise SkipFile("no text layer and OCR found no text")

@@ -5,21 +5,85 @@ from __future__ import annotations
 import re
 
 ABBREVIATIONS = {
-    "t.ex", "bl.a", "m.fl", "m.m", "s.k", "d.v.s", "dvs", "p.g.a", "pga", "o.s.v", "osv", "ca", "kap", "nr",
-    "dnr", "jfr", "enl", "resp", "f.d", "t.o.m", "fr.o.m", "a.a", "s", "st", "prop", "bet", "sou", "ds",
-    "kl", "tel", "vol", "t.ex.", "e.d", "o.d", "m.a.o", "inkl", "exkl", "bl", "ang", "avd", "ev", "mkr",
-    "tkr", "kr", "milj", "mdkr", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov",
-    "dec", "f", "ff", "ff.", "el", "o", "u", "k", "lag", "tf",
+    "t.ex",
+    "bl.a",
+    "m.fl",
+    "m.m",
+    "s.k",
+    "d.v.s",
+    "dvs",
+    "p.g.a",
+    "pga",
+    "o.s.v",
+    "osv",
+    "ca",
+    "kap",
+    "nr",
+    "dnr",
+    "jfr",
+    "enl",
+    "resp",
+    "f.d",
+    "t.o.m",
+    "fr.o.m",
+    "a.a",
+    "s",
+    "st",
+    "prop",
+    "bet",
+    "sou",
+    "ds",
+    "kl",
+    "tel",
+    "vol",
+    "t.ex.",
+    "e.d",
+    "o.d",
+    "m.a.o",
+    "inkl",
+    "exkl",
+    "bl",
+    "ang",
+    "avd",
+    "ev",
+    "mkr",
+    "tkr",
+    "kr",
+    "milj",
+    "mdkr",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "okt",
+    "nov",
+    "dec",
+    "f",
+    "ff",
+    "ff.",
+    "el",
+    "o",
+    "u",
+    "k",
+    "lag",
+    "tf",
 }
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"”»)]*\s+(?=[\"“«(]?[A-ZÅÄÖÉ0-9§])")
 
 
 def _ends_with_abbreviation(text: str) -> bool:
-    match = re.search(r"(\S+)\.$", text.rstrip("\"”»)"))
+    match = re.search(r"(\S+)\.$", text.rstrip('"”»)'))
     if not match:
         return False
-    word = match.group(1).lower().lstrip("(\"“«")
-    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or bool(re.fullmatch(r"\d{1,2}", word))
+    word = match.group(1).lower().lstrip('("“«')
+    return (
+        word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or bool(re.fullmatch(r"\d{1,2}", word))
+    )
 
 
 def split_spans(text: str) -> list[tuple[int, int]]:

@@ -27,7 +27,9 @@ def make_client(settings: Settings) -> Any:
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     try:
         if settings.chroma_host:
-            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+            return chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+            )
         path = settings.ensure_data_dir() / "chroma"
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as exc:  # chromadb raises many types when the server is unreachable
@@ -38,14 +40,38 @@ def _scalar(value: Any) -> Any:
     return "" if value is None else value
 
 
+def filter_year(doc: DocumentFields) -> int:
+    """The year a document is filed under: its date, else its remisstid, else its remiss number's year."""
+    for value in (doc.date, doc.remisstid):
+        if value:
+            return int(value[:4])
+    if doc.remiss_ref and ":" in doc.remiss_ref:
+        return int(doc.remiss_ref.split()[-1].split(":")[0])
+    return 0
+
+
 def chunk_metadata(chunk: Chunk, doc: DocumentFields) -> dict[str, Any]:
     return {
-        "doc_id": doc.id, "section_id": chunk.section_id, "section_heading": chunk.section_heading,
-        "section_kind": chunk.section_kind, "paragraph_ids": chunk.paragraph_ids, "first_paragraph": chunk.paragraph_ids[0],
-        "pages": json.dumps(chunk.pages), "text": chunk.text, "title": doc.title, "doc_type": doc.doc_type,
-        "body": _scalar(doc.body), "unit": _scalar(doc.unit), "date": _scalar(doc.date),
-        "year": int(doc.date[:4]) if doc.date else 0, "dnr": json.dumps(chunk.dnr), "doc_dnr": json.dumps(doc.dnr),
-        "parties": json.dumps(chunk.parties), "source_file": doc.source_file, "ocr": doc.ocr,
+        "doc_id": doc.id,
+        "section_id": chunk.section_id,
+        "section_heading": chunk.section_heading,
+        "section_kind": chunk.section_kind,
+        "paragraph_ids": chunk.paragraph_ids,
+        "first_paragraph": chunk.paragraph_ids[0],
+        "pages": json.dumps(chunk.pages),
+        "text": chunk.text,
+        "title": doc.title,
+        "doc_type": doc.doc_type,
+        "body": _scalar(doc.body),
+        "unit": _scalar(doc.unit),
+        "organisation": _scalar(doc.organisation),
+        "date": _scalar(doc.date),
+        "year": filter_year(doc),
+        "dnr": json.dumps(chunk.dnr),
+        "doc_dnr": json.dumps(doc.dnr),
+        "parties": json.dumps(chunk.parties),
+        "source_file": doc.source_file,
+        "ocr": doc.ocr,
     }
 
 
@@ -59,22 +85,30 @@ class Store:
             self.chunks = self.client.get_or_create_collection(
                 f"{self.namespace}-chunks", embedding_function=None, metadata={"hnsw:space": "cosine"}
             )
-            self.documents = self.client.get_or_create_collection(f"{self.namespace}-documents", embedding_function=None)
+            self.documents = self.client.get_or_create_collection(
+                f"{self.namespace}-documents", embedding_function=None
+            )
         except Exception as exc:
             raise StoreUnavailable(f"Chroma is not reachable ({settings.chroma_mode}): {exc}") from exc
 
     # --- writing ---------------------------------------------------------------------------------
     def begin(self, doc: Document, source_path: str, sidecar_hash: str = "") -> None:
-        self.documents.upsert(ids=[doc.id], embeddings=[[1.0]], documents=[doc.model_dump_json()],
-                              metadatas=[self._doc_meta(doc, source_path, False, sidecar_hash)])
+        self.documents.upsert(
+            ids=[doc.id],
+            embeddings=[[1.0]],
+            documents=[doc.model_dump_json()],
+            metadatas=[self._doc_meta(doc, source_path, False, sidecar_hash)],
+        )
 
     def write_chunks(self, doc: Document, chunks: list[Chunk], vectors: np.ndarray) -> None:
         fields = doc.fields()
         for start in range(0, len(chunks), BATCH):
             part = chunks[start : start + BATCH]
             self.chunks.upsert(
-                ids=[c.id for c in part], embeddings=vectors[start : start + BATCH].tolist(),
-                documents=[c.index_text for c in part], metadatas=[chunk_metadata(c, fields) for c in part],
+                ids=[c.id for c in part],
+                embeddings=vectors[start : start + BATCH].tolist(),
+                documents=[c.index_text for c in part],
+                metadatas=[chunk_metadata(c, fields) for c in part],
             )
 
     def commit(self, doc: Document, source_path: str, sidecar_hash: str = "") -> None:
@@ -96,10 +130,19 @@ class Store:
     @staticmethod
     def _doc_meta(doc: Document, source_path: str, committed: bool, sidecar_hash: str) -> dict[str, Any]:
         return {
-            "committed": committed, "sidecar_hash": sidecar_hash, "source_path": source_path, "source_file": doc.source_file,
-            "content_hash": doc.content_hash, "title": doc.title, "doc_type": doc.doc_type, "body": _scalar(doc.body),
-            "date": _scalar(doc.date), "year": int(doc.date[:4]) if doc.date else 0, "dnr": json.dumps(doc.dnr),
-            "paragraphs": len(doc.paragraphs()), "pages": doc.pages,
+            "committed": committed,
+            "sidecar_hash": sidecar_hash,
+            "source_path": source_path,
+            "source_file": doc.source_file,
+            "content_hash": doc.content_hash,
+            "title": doc.title,
+            "doc_type": doc.doc_type,
+            "body": _scalar(doc.body),
+            "date": _scalar(doc.date),
+            "year": filter_year(doc),
+            "dnr": json.dumps(doc.dnr),
+            "paragraphs": len(doc.paragraphs()),
+            "pages": doc.pages,
         }
 
     # --- reading ---------------------------------------------------------------------------------
@@ -132,17 +175,22 @@ class Store:
             got = self.chunks.get(include=["documents", "metadatas"], limit=page_size, offset=offset)
             if not got["ids"]:
                 return
-            for cid, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False):
+            for cid, text, meta in zip(
+                got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False
+            ):
                 if meta and meta.get("doc_id") in committed:
                     yield cid, text or "", dict(meta)
             offset += len(got["ids"])
 
-    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+    def query(
+        self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[str, float]]:
         count = self.chunks.count()
         if count == 0:
             return []
-        got = self.chunks.query(query_embeddings=[vector.tolist()], n_results=min(n, count), where=where,
-                                include=["distances"])
+        got = self.chunks.query(
+            query_embeddings=[vector.tolist()], n_results=min(n, count), where=where, include=["distances"]
+        )
         ids = got["ids"][0]
         distances = (got["distances"] or [[]])[0]
         return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=False)]

@@ -5,21 +5,61 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.dates import DATE
 from ingest.dnr import DNR_RE
 from ingest.models import Paragraph, Section, Statement
-from ingest.paragraphs import TERMINAL, RawParagraph
+from ingest.paragraphs import CONTINUING, LIST_ITEM, TERMINAL, RawParagraph
 from ingest.parties import parties_in, people_in, statement_kind
 
 KNOWN_HEADINGS = {
-    "sammanfattning", "sammanfattning av ärendet", "bakgrund", "ärendet", "beredning", "ärendets beredning",
-    "förvaltningens synpunkter", "mina synpunkter", "synpunkter", "särskilt uttalande", "reservation",
-    "reservationer", "bilagor", "bilaga", "beslutsunderlag", "beslutsgång", "förslag till beslut",
-    "förvaltningens förslag till beslut", "sammanfattande inställning", "kommunens inställning i detalj",
-    "remissen i sammanfattning", "beskrivning av ärendet", "motivering", "konsekvenser",
-    "ekonomiska konsekvenser", "beslutet skickas till", "remissammanställning", "protokollsanteckning",
-    "protokollsanteckningar", "inledning", "syfte", "beslut", "ärendebeskrivning", "förvaltningens bedömning",
-    "bedömning", "överväganden", "remissinstanser", "innehåll", "yrkanden", "propositionsordning", "omröstning", "justering",
-    "expediering", "domslut", "skälen för domen", "skäl", "utveckling av talan", "mark- och miljööverdomstolens skäl",
+    "sammanfattning",
+    "sammanfattning av ärendet",
+    "bakgrund",
+    "ärendet",
+    "beredning",
+    "ärendets beredning",
+    "förvaltningens synpunkter",
+    "mina synpunkter",
+    "synpunkter",
+    "särskilt uttalande",
+    "reservation",
+    "reservationer",
+    "bilagor",
+    "bilaga",
+    "beslutsunderlag",
+    "beslutsgång",
+    "förslag till beslut",
+    "förvaltningens förslag till beslut",
+    "sammanfattande inställning",
+    "kommunens inställning i detalj",
+    "remissen i sammanfattning",
+    "beskrivning av ärendet",
+    "motivering",
+    "konsekvenser",
+    "ekonomiska konsekvenser",
+    "beslutet skickas till",
+    "remissammanställning",
+    "protokollsanteckning",
+    "protokollsanteckningar",
+    "inledning",
+    "syfte",
+    "beslut",
+    "ärendebeskrivning",
+    "förvaltningens bedömning",
+    "bedömning",
+    "överväganden",
+    "remissinstanser",
+    "innehåll",
+    "yrkanden",
+    "propositionsordning",
+    "omröstning",
+    "justering",
+    "expediering",
+    "domslut",
+    "skälen för domen",
+    "skäl",
+    "utveckling av talan",
+    "mark- och miljööverdomstolens skäl",
 }
 PARAGRAF = re.compile(r"^§\s*(\d{1,4})\b\s*(.*)$")
 TOC_LINE = re.compile(r"\.{4,}\s*\d+\s*$")
@@ -42,7 +82,11 @@ def _norm(text: str) -> str:
 
 def _known(text: str) -> bool:
     norm = _norm(text)
-    return norm in KNOWN_HEADINGS or norm.startswith(("förslag till beslut", "sammanfattning av"))
+    return (
+        norm in KNOWN_HEADINGS
+        or norm.startswith(("förslag till beslut", "sammanfattning av", "yrkanden i ", "utveckling av talan"))
+        or norm.endswith(("s domslut", "s domskäl"))  # `Mark- och miljööverdomstolens domslut`
+    )
 
 
 def _body_like(p: RawParagraph | None) -> bool:
@@ -54,17 +98,22 @@ def classify(p: RawParagraph, nxt: RawParagraph | None) -> _Heading | None:
     paragraf = PARAGRAF.match(text)
     if paragraf and not TOC_LINE.search(text) and not (nxt and TOC_LINE.search(nxt.text)):
         return _Heading(text, "paragraf", 1, key=paragraf.group(1))
-    if len(text) > 90 or text.endswith((".", ",", ";", "!", "?")):
+    if len(text) > 90 or text.endswith((".", ",", ";", "!", "?")) or LIST_ITEM.match(text):
         return None
     if _known(text):
         return _Heading(text.rstrip(":"), "section", 1)
     numbered = NUMBERED.match(text)
+    if numbered and nxt is not None and _next_item(numbered.group(1), nxt.text):
+        return None  # `1. Innovationsstrategi …` followed by `2. …`: a list, not a heading
     words = len(text.split())
     generic = (
         words <= 12
         and (text[0].isupper() or text[0].isdigit())
         and not re.fullmatch(r"[\d\s\-/:.()]+", text)
         and not DNR_RE.search(text)
+        and not DATE.search(text)  # `Yttrande, 2025-02-05`: an item of a Beslutsunderlag list
+        and text.split()[-1].lower() not in CONTINUING
+        and text.count(",") < 2
         and _body_like(nxt)
         and not (nxt is not None and nxt.text[:1].islower())
     )
@@ -73,6 +122,24 @@ def classify(p: RawParagraph, nxt: RawParagraph | None) -> _Heading | None:
     if generic and not text.endswith(":"):
         return _Heading(text, "section", 2 if text.isupper() is False and words > 6 else 1)
     return None
+
+
+def _next_item(number: str, text: str) -> bool:
+    parts = number.split(".")
+    following = ".".join([*parts[:-1], str(int(parts[-1]) + 1)])
+    return re.match(rf"{re.escape(following)}[.)]?\s", text.strip()) is not None
+
+
+def _toc_paragrafs(paragraphs: list[RawParagraph]) -> set[int]:
+    """`§ 67 Dnr …` entries of a table of contents: the same § opens again later in the document."""
+    last: dict[str, int] = {}
+    found: list[tuple[int, str]] = []
+    for i, p in enumerate(paragraphs):
+        match = PARAGRAF.match(p.text.strip())
+        if match:
+            last[match.group(1)] = i
+            found.append((i, match.group(1)))
+    return {i for i, number in found if last[number] != i}
 
 
 class _Builder:
@@ -113,13 +180,23 @@ class _Builder:
         current = self.sections[-1]
         parent = current.parent if current.kind == "statement" else current.id
         section = Section(
-            id=f"s{self.counter}", heading=label, kind="statement", level=2, parent=parent, parties=parties,
+            id=f"s{self.counter}",
+            heading=label,
+            kind="statement",
+            level=2,
+            parent=parent,
+            parties=parties,
             people=people,
         )
         self.sections.append(section)
         self.statements.append(
-            Statement(kind=kind, section_id=section.id, paragraph_id=f"{section.id}.p1", parties=parties,
-                      people=people)
+            Statement(
+                kind=kind,
+                section_id=section.id,
+                paragraph_id=f"{section.id}.p1",
+                parties=parties,
+                people=people,
+            )
         )
 
     def add(self, p: RawParagraph) -> None:
@@ -130,13 +207,29 @@ class _Builder:
             if found and number <= 2:
                 section.dnr = [found.group(1)]
         section.paragraphs.append(
-            Paragraph(id=f"{section.id}.p{number}", section_id=section.id, number=number, text=p.text,
-                      pages=p.pages, ocr=self.ocr)
+            Paragraph(
+                id=f"{section.id}.p{number}",
+                section_id=section.id,
+                number=number,
+                text=p.text,
+                pages=p.pages,
+                ocr=self.ocr,
+            )
         )
 
 
-HEAD_LABELS = {"handläggare", "till", "datum", "diarienummer", "dnr", "ert diarienummer", "vårt diarienummer",
-               "handläggare/telefon", "från", "ärende"}
+HEAD_LABELS = {
+    "handläggare",
+    "till",
+    "datum",
+    "diarienummer",
+    "dnr",
+    "ert diarienummer",
+    "vårt diarienummer",
+    "handläggare/telefon",
+    "från",
+    "ärende",
+}
 
 
 def _merge_head_labels(paragraphs: list[RawParagraph]) -> list[RawParagraph]:
@@ -148,7 +241,12 @@ def _merge_head_labels(paragraphs: list[RawParagraph]) -> list[RawParagraph]:
             skip = False
             continue
         nxt = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
-        if _norm(p.text) in HEAD_LABELS and nxt is not None and len(nxt.text) < 60 and _norm(nxt.text) not in HEAD_LABELS:
+        if (
+            _norm(p.text) in HEAD_LABELS
+            and nxt is not None
+            and len(nxt.text) < 60
+            and _norm(nxt.text) not in HEAD_LABELS
+        ):
             out.append(RawParagraph(f"{p.text} {nxt.text}", sorted(set(p.pages + nxt.pages)), 2))
             skip = True
         else:
@@ -156,14 +254,20 @@ def _merge_head_labels(paragraphs: list[RawParagraph]) -> list[RawParagraph]:
     return out
 
 
-def build_sections(paragraphs: list[RawParagraph], ocr: bool = False) -> tuple[list[Section], list[Statement]]:
+def build_sections(
+    paragraphs: list[RawParagraph], ocr: bool = False
+) -> tuple[list[Section], list[Statement]]:
     builder = _Builder(ocr)
     in_head = True
     paragraphs = list(paragraphs)
     first_heading = next((i for i, p in enumerate(paragraphs) if _known(p.text)), len(paragraphs))
     paragraphs = _merge_head_labels(paragraphs[:first_heading]) + paragraphs[first_heading:]
+    toc = _toc_paragrafs(paragraphs)
     for i, p in enumerate(paragraphs):
         nxt = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
+        if i in toc:
+            builder.add(p)
+            continue
         kind = statement_kind(p.text)
         if in_head and PROPOSAL.search(p.text) and len(p.text) < 200:
             in_head = False

@@ -1,0 +1,63 @@
+"""Parties and organisations named in a question, so "what did SD say" and "what did Malmö stad say"
+can be checked against what the archive actually holds."""
+
+from __future__ import annotations
+
+import re
+
+PARTY_NAMES = {
+    "socialdemokraterna": "S",
+    "socialdemokraternas": "S",
+    "moderaterna": "M",
+    "moderaternas": "M",
+    "vänsterpartiet": "V",
+    "vänsterpartiets": "V",
+    "centerpartiet": "C",
+    "centerpartiets": "C",
+    "liberalerna": "L",
+    "liberalernas": "L",
+    "kristdemokraterna": "KD",
+    "kristdemokraternas": "KD",
+    "miljöpartiet": "MP",
+    "miljöpartiets": "MP",
+    "sverigedemokraterna": "SD",
+    "sverigedemokraternas": "SD",
+    "feministiskt initiativ": "Fi",
+    "feministiskt initiativs": "Fi",
+}
+PARTY_NAME_OF = {
+    "S": "Socialdemokraterna",
+    "M": "Moderaterna",
+    "V": "Vänsterpartiet",
+    "C": "Centerpartiet",
+    "L": "Liberalerna",
+    "KD": "Kristdemokraterna",
+    "MP": "Miljöpartiet",
+    "SD": "Sverigedemokraterna",
+    "Fi": "Feministiskt initiativ",
+}
+_CODE = re.compile(r"(?:^|[\s(])(S|M|V|C|L|KD|MP|SD|Fi)(?=[\s),.?:]|$)")
+ORG = re.compile(r"\b([A-ZÅÄÖ][a-zåäö]+?)s? (?:stad|kommun|region)s?\b|\bRegion ([A-ZÅÄÖ][a-zåäö]+)\b")
+
+
+def parties_in_question(text: str) -> list[str]:
+    lower = text.lower()
+    found = [code for name, code in PARTY_NAMES.items() if re.search(rf"\b{name}\b", lower)]
+    found += [m.group(1) for m in _CODE.finditer(text)]
+    return sorted(set(found))
+
+
+def places_in_question(text: str) -> list[str]:
+    return [(m.group(1) or m.group(2)) for m in ORG.finditer(text)]
+
+
+REF = re.compile(r"\b(SOU|Ds|DS|Prop\.?|prop\.?)\s?((?:19|20)\d{2}(?:/\d{2})?):(\d{1,3})\b")
+
+
+def normalize_ref(series: str, year: str, number: str) -> str:
+    series = {"DS": "Ds", "prop": "Prop", "prop.": "Prop", "Prop.": "Prop"}.get(series, series)
+    return f"{series} {year}:{number}"
+
+
+def remiss_refs_in_question(text: str) -> list[str]:
+    return [normalize_ref(*m.groups()) for m in REF.finditer(text)]
