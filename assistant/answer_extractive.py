@@ -42,6 +42,10 @@ def evidence(plan: QueryPlan, hits: list[Scored], catalog: Catalog, top: int = 5
 
 def _candidates(plan: QueryPlan, hits: list[Scored], catalog: Catalog) -> list[Candidate]:
     kinds = answer_types.wanted(plan.text)
+
+    def sharp(token: str) -> float:
+        return catalog.index.idf(token) ** 2  # rare question words decide which sentence answers
+
     out: list[Candidate] = []
     seen: set[tuple[str, str, int]] = set()
     for rank, hit in enumerate(hits[:CANDIDATE_CHUNKS]):
@@ -61,7 +65,7 @@ def _candidates(plan: QueryPlan, hits: list[Scored], catalog: Catalog) -> list[C
                 if key in seen or sentence not in piece:
                     continue
                 seen.add(key)
-                score = cit.coverage(plan.terms, cit.token_set(sentence), catalog.index.idf, weak)
+                score = cit.coverage(plan.terms, cit.token_set(sentence), sharp, weak)
                 score *= 1.0 / (1.0 + 0.08 * rank)
                 score *= answer_types.bonus(kinds, sentence, meta.get("section_heading", ""))
                 if len(sentence) < 20 and score < 0.6:

@@ -1,5 +1,5 @@
-"""The generative answer: an OpenAI-compatible model writes from numbered passages, and every citation it makes
-is checked before the answer is returned.
+"""The generative answer: an OpenAI-compatible model writes from numbered passages, and every citation it
+makes is checked before the answer is returned.
 
 Passages are the paragraphs of the top retrieved chunks. After the model answers, each sentence's [n] markers
 are verified: a number that names no passage, or a passage that does not support the sentence
@@ -43,8 +43,8 @@ _NUMBERS = r"\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*"
 MARKER = re.compile(rf"\[(?:passage\s*)?({_NUMBERS})\]", re.IGNORECASE)
 _MARKERS_AFTER_STOP = re.compile(rf"([.!?])((?:[ \t]*\[(?:passage\s*)?{_NUMBERS}\])+)", re.IGNORECASE)
 _REFUSAL = re.compile(
-    r"\b(?:underlaget|passagerna|dokumenten|arkivet|källorna)\b[^.\n]{0,40}?\b(?:besvarar|svarar på|innehåller)"
-    r"\s+inte\b|\b(?:kan|går)\s+inte\s+(?:att\s+)?besvara",
+    r"\b(?:underlaget|passagerna|dokumenten|arkivet|källorna)\b[^.\n]{0,40}?"
+    r"\b(?:besvarar|svarar på|innehåller)\s+inte\b|\b(?:kan|går)\s+inte\s+(?:att\s+)?besvara",
     re.IGNORECASE,
 )
 _LLM_ERRORS = (openai.OpenAIError, httpx.HTTPError)
@@ -253,7 +253,7 @@ def _render(s: _Sentence, renumber: dict[int, int]) -> str:
         pieces.append("".join(f"[{n}]" for n in new))
         cursor = m.end()
     pieces.append(text[cursor:])
-    return re.sub(r"[ \t]+([.,;:!?])", r"\1", "".join(pieces)).strip()
+    return "".join(pieces).strip()
 
 
 # --- asking the model ----------------------------------------------------------------------------------

@@ -100,6 +100,7 @@ class Precedent(BaseModel):
     score: float
     passages: list[SearchHit]
     proposal: str | None = Field(None, description="The document's förslag till beslut, quoted.")
+    proposal_paragraph_ids: list[str] = Field(default_factory=list, description="Its paragraphs, full ids.")
 
 
 class Stance(BaseModel):
@@ -108,6 +109,9 @@ class Stance(BaseModel):
     ]
     quote: str | None = None
     paragraph_id: str | None = None
+    section: str | None = Field(default=None, description="Heading of the section the quote is from.")
+    reservation: str | None = Field(default=None, description="The reservation behind 'med synpunkter'.")
+    reservation_paragraph_id: str | None = None
 
 
 class SectionPosition(BaseModel):

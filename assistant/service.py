@@ -9,11 +9,22 @@ from typing import Any
 
 from assistant import answer_extractive as extractive
 from assistant import citations as cit
-from assistant import mentions
+from assistant import llamaindex_adapter, mentions
+from assistant import precedents as precedent_mod
+from assistant import remisser as remiss_mod
 from assistant.catalog import Catalog
 from assistant.query import QueryPlan, plan
 from assistant.retrieve import Retriever, Scored
-from assistant.schemas import Answer, DocRef, Filters, SearchHit, Turn
+from assistant.schemas import (
+    Answer,
+    DocRef,
+    Filters,
+    Precedent,
+    RemissOverview,
+    RemissSummary,
+    SearchHit,
+    Turn,
+)
 from assistant.settings import RetrieverMode, Settings
 from ingest.embedders import Embedder
 from ingest.pipeline import Ingestor
@@ -31,6 +42,7 @@ class AssistantService:
         self.retriever = Retriever(
             self.catalog, self.ingestor.embedder, settings.retriever, settings.hybrid_dense_weight
         )
+        llamaindex_adapter.configure(self.ingestor.embedder)
         self._llm: Any = None
 
     # --- search ----------------------------------------------------------------------------------
@@ -191,3 +203,16 @@ class AssistantService:
         for line in answer.answer.split("\n"):
             yield {"type": "delta", "text": line + "\n"}
         yield {"type": "final", "answer": answer.model_dump()}
+
+    # --- precedents and remisser -----------------------------------------------------------------
+    def precedents(self, text: str, k: int = 5, filters: Filters | None = None) -> list[Precedent]:
+        """Earlier yttranden, tjänsteutlåtanden and PM like `text`, with passages and förslag till beslut."""
+        return precedent_mod.find(self, text, k, filters)
+
+    def remisser(self) -> list[RemissSummary]:
+        """Remisser the archive holds answers to, with the number of answers."""
+        return remiss_mod.summaries(self.catalog)
+
+    def remiss_overview(self, remiss_id: str) -> RemissOverview | None:
+        """Every answer to one remiss with its stance, quoted; None for an unknown id."""
+        return remiss_mod.overview(self, remiss_id)
