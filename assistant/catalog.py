@@ -46,9 +46,12 @@ class Catalog:
         with self._lock:
             self._checked = now
             if force or self.ingestor.lexical_stamp() != self.index.stamp:
-                self.index = self._load()
+                fresh = Catalog.__new__(Catalog)
+                fresh.index = self._load()
+                fresh._arrays()
+                # swap the whole state at once: a request never sees a new index with old arrays
+                self.__dict__.update({k: v for k, v in fresh.__dict__.items()})
                 self._docs.clear()
-                self._arrays()
 
     def _arrays(self) -> None:
         metas = self.index.metas

@@ -11,7 +11,7 @@ app = typer.Typer(
 )
 register_ingest(app)
 
-for module_name in ("assistant.cli_ask", "assistant.cli_serve", "eval.cli"):
+for module_name in ("assistant.cli_ask", "assistant.cli_serve", "assistant.cli_ui", "eval.cli"):
     try:
         module = __import__(module_name, fromlist=["register"])
     except ModuleNotFoundError as exc:

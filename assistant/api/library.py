@@ -1,0 +1,220 @@
+"""Document operations behind the API, without HTTP: list with filters and facets, fetch, upload, delete.
+
+Uploads go through the same `Ingestor` as `remiss ingest`. An uploaded file is kept under
+`data_dir/uploads/<name>`, which is its source path: uploading a new version under the same name replaces the
+old document, and `remiss ingest --prune` keeps it (its file exists)."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from assistant import bodies as body_mod
+from assistant.api.guard import IndexGuard
+from assistant.api.models import (
+    DocumentPage,
+    DocumentQuery,
+    DocumentSummary,
+    FacetCount,
+    Facets,
+    UploadResult,
+)
+from assistant.service import AssistantService
+from ingest import dnr as dnr_mod
+from ingest.models import Document
+from ingest.readers import SUPPORTED
+
+DOC_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+MAX_FILES = 10
+UNSAFE = re.compile(r'[<>:"|?*\x00-\x1f\x7f]')
+
+
+def valid_id(doc_id: str) -> bool:
+    return bool(DOC_ID.match(doc_id))
+
+
+# --- listing ------------------------------------------------------------------------------------------------
+def _summary(doc_id: str, meta: dict[str, Any]) -> DocumentSummary:
+    try:
+        dnr = [str(v) for v in json.loads(meta.get("dnr") or "[]")]
+    except (TypeError, ValueError):
+        dnr = []
+    year = int(meta.get("year") or 0)
+    return DocumentSummary(
+        id=doc_id,
+        title=str(meta.get("title") or ""),
+        doc_type=str(meta.get("doc_type") or "other"),
+        body=meta.get("body") or None,
+        date=meta.get("date") or None,
+        year=year or None,
+        dnr=dnr,
+        paragraphs=int(meta.get("paragraphs") or 0),
+        pages=int(meta.get("pages") or 0),
+        source_file=str(meta.get("source_file") or ""),
+    )
+
+
+def _predicates(query: DocumentQuery) -> dict[str, Callable[[DocumentSummary], bool]]:
+    """One test per filter, keyed by the facet it narrows (so facets can leave their own filter out)."""
+    tests: dict[str, Callable[[DocumentSummary], bool]] = {}
+    if query.body:
+        wanted_body = query.body
+        tests["bodies"] = lambda d: body_mod.matches(wanted_body, d.body)
+    if query.doc_type:
+        types = {t.casefold() for t in query.doc_type}
+        tests["types"] = lambda d: d.doc_type.casefold() in types
+    if query.year_from or query.year_to:
+        low, high = query.year_from or 0, query.year_to or 9999
+        tests["years"] = lambda d: d.year is not None and low <= d.year <= high
+    if query.dnr:
+        wanted = dnr_mod.key(query.dnr)
+        tests["dnr"] = lambda d: any(dnr_mod.key(v) == wanted for v in d.dnr)
+    if query.q:
+        words = query.q.casefold().split()
+        tests["q"] = lambda d: all(
+            w in " ".join([d.title, d.body or "", d.doc_type, d.source_file, *d.dnr]).casefold()
+            for w in words
+        )
+    return tests
+
+
+def _facet(docs: list[DocumentSummary], key: Callable[[DocumentSummary], str | None]) -> list[FacetCount]:
+    counts = Counter(v for v in (key(d) for d in docs) if v)
+    return [FacetCount(value=v, count=c) for v, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def list_documents(service: AssistantService, query: DocumentQuery) -> DocumentPage:
+    manifest = service.ingestor.store.manifest()
+    docs = [_summary(i, m) for i, m in manifest.items()]
+    tests = _predicates(query)
+
+    def passing(skip: str | None) -> list[DocumentSummary]:
+        return [d for d in docs if all(test(d) for name, test in tests.items() if name != skip)]
+
+    matched = passing(None)
+    matched.sort(key=lambda d: (d.date or "", d.title), reverse=True)
+    facets = Facets(
+        bodies=_facet(passing("bodies"), lambda d: d.body),
+        types=_facet(passing("types"), lambda d: d.doc_type),
+        years=_facet(passing("years"), lambda d: str(d.year) if d.year else None),
+    )
+    page = matched[query.offset : query.offset + query.limit]
+    return DocumentPage(
+        total=len(matched), offset=query.offset, limit=query.limit, results=page, facets=facets
+    )
+
+
+def get_document(service: AssistantService, doc_id: str) -> Document | None:
+    return service.ingestor.store.get_document(doc_id) if valid_id(doc_id) else None
+
+
+def source_file(service: AssistantService, doc_id: str) -> tuple[Path, str] | None:
+    """The original file and the name to offer it under. Checks the id against the index first: the id is
+    used in a file-name pattern."""
+    doc = get_document(service, doc_id)
+    if doc is None:
+        return None
+    path = service.ingestor.source_file(doc.id)
+    if path is None or not path.is_file():
+        return None
+    return path, doc.source_file or path.name
+
+
+def document_count(service: AssistantService) -> int:
+    return len(service.ingestor.store.manifest())
+
+
+# --- upload -------------------------------------------------------------------------------------------------
+def safe_filename(name: str | None) -> str | None:
+    """The last path component, without control or reserved characters; None when nothing usable is left."""
+    if not name:
+        return None
+    base = unicodedata.normalize("NFC", name).replace("\\", "/").split("/")[-1]
+    base = UNSAFE.sub("", base).strip().lstrip(".").rstrip(". ")
+    if not base or base in (".", ".."):
+        return None
+    if len(base) > 180:
+        stem, suffix = Path(base).stem, Path(base).suffix
+        base = stem[: 180 - len(suffix)] + suffix
+    return base
+
+
+def supported(name: str) -> bool:
+    return Path(name).suffix.lower() in SUPPORTED
+
+
+@dataclass
+class Incoming:
+    filename: str
+    original: str
+    data: BinaryIO
+    size: int
+
+
+class Library:
+    """Upload and delete, serialised through the index guard."""
+
+    def __init__(self, service: AssistantService, guard: IndexGuard) -> None:
+        self.service = service
+        self.guard = guard
+
+    @property
+    def uploads_dir(self) -> Path:
+        return (self.service.settings.ensure_data_dir() / "uploads").resolve()
+
+    def _target(self, filename: str) -> Path:
+        target = (self.uploads_dir / filename).resolve()
+        if target.parent != self.uploads_dir:  # safe_filename makes this impossible; keep the check anyway
+            raise ValueError(f"unsafe file name {filename!r}")
+        return target
+
+    def upload(self, files: list[Incoming]) -> list[UploadResult]:
+        ingestor = self.service.ingestor
+        results: list[UploadResult] = []
+        with self.guard.writing() as batch:
+            manifest = ingestor.store.manifest()
+            for item in files:
+                item.data.seek(0)
+                data = item.data.read()
+                target = self._target(item.filename)
+                got = ingestor.ingest_bytes(data, item.filename, str(target), manifest=manifest)
+                if got.status in ("added", "replaced"):
+                    batch.changed = True
+                    tmp = target.with_name(target.name + ".part")
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    tmp.write_bytes(data)
+                    tmp.replace(target)
+                results.append(
+                    UploadResult(
+                        filename=item.filename,
+                        original_filename=item.original if item.original != item.filename else None,
+                        status=got.status if got.status in ("added", "replaced", "unchanged") else "skipped",
+                        reason=got.reason,
+                        doc_id=got.doc_id or None,
+                        paragraphs=got.paragraphs,
+                        chunks=got.chunks,
+                        pages=got.pages,
+                        bytes=len(data),
+                    )
+                )
+        return results
+
+    def delete(self, doc_id: str) -> bool:
+        if not valid_id(doc_id):
+            return False
+        ingestor = self.service.ingestor
+        with self.guard.writing() as batch:
+            meta = ingestor.store.manifest().get(doc_id)
+            if meta is None or not ingestor.delete(doc_id):
+                return False
+            batch.changed = True
+            source = Path(str(meta.get("source_path") or ""))
+            if source.name and source.resolve().parent == self.uploads_dir:
+                source.unlink(missing_ok=True)
+        return True

@@ -1,0 +1,296 @@
+"""Request and response bodies of the HTTP API. Answers, hits, precedents and remisser reuse
+`assistant.schemas` so the CLI's --json, the API and the eval share one shape."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.schemas import Citation, Filters, Precedent, RemissSummary, SearchHit, Turn
+from assistant.settings import RetrieverMode
+
+MODEL_ID = "remissarkivet"
+
+EXAMPLE_FILTERS: dict[str, Any] = {"body": "kommunstyrelsen", "doc_type": ["yttrande"], "year_from": 2024}
+
+
+# --- ask / search -------------------------------------------------------------------------------------------
+class AskRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"question": "Vad tycker Kungsbacka kommun om ny kärnkraft?"},
+                {
+                    "question": "Och vad föreslog förvaltningen?",
+                    "filters": EXAMPLE_FILTERS,
+                    "history": [
+                        {"role": "user", "content": "Vad tycker Kungsbacka kommun om ny kärnkraft?"},
+                        {"role": "assistant", "content": "Kommunstyrelsen tillstyrker … [1]"},
+                    ],
+                    "stream": False,
+                },
+            ]
+        },
+    )
+
+    question: str = Field(
+        ..., min_length=1, description="The question, in Swedish. At most `max_question_chars`."
+    )
+    filters: Filters | None = Field(None, description="Restrict the documents the answer may use.")
+    history: list[Turn] = Field(
+        default_factory=list, description="Earlier turns, oldest first. At most `max_history`."
+    )
+    stream: bool = Field(False, description="Answer as Server-Sent Events: `citations`, `delta`…, `final`.")
+
+
+class SearchRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"query": "anhörigstöd", "k": 5},
+                {"query": "kärnkraft tillståndsprövning", "filters": EXAMPLE_FILTERS, "k": 10},
+            ]
+        },
+    )
+
+    query: str = Field(..., min_length=1, description="Search text. At most `max_question_chars`.")
+    filters: Filters | None = None
+    k: int = Field(10, ge=1, description="Number of results, 1..`max_k`.")
+    mode: RetrieverMode | None = Field(None, description="Override the configured retriever for this search.")
+
+
+class SearchResponse(BaseModel):
+    results: list[SearchHit]
+
+
+# --- precedents / remisser ---------------------------------------------------------------------------------
+class PrecedentRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "Remiss: Ny kärnkraft i Sverige – effektivare tillståndsprövning "
+                    "(SOU 2025:7). Kommunen ombeds yttra sig.",
+                    "k": 5,
+                }
+            ]
+        },
+    )
+
+    text: str = Field(
+        ..., min_length=1, max_length=50_000, description="A new remiss or question to match against."
+    )
+    k: int = Field(5, ge=1, description="Number of precedents, 1..`max_k`.")
+    filters: Filters | None = Field(None, description="Restrict the earlier documents considered.")
+
+
+class PrecedentResponse(BaseModel):
+    results: list[Precedent]
+
+
+class RemisserResponse(BaseModel):
+    results: list[RemissSummary]
+
+
+# --- documents ----------------------------------------------------------------------------------------------
+class DocumentQuery(BaseModel):
+    """Filters and paging of `GET /v1/documents`. Unknown parameters are rejected."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    body: str | None = Field(None, description="Issuing body, matched tolerantly.")
+    doc_type: list[str] | None = Field(None, description="One or more document types (repeat the parameter).")
+    year_from: int | None = Field(None, ge=1900, le=2100)
+    year_to: int | None = Field(None, ge=1900, le=2100)
+    dnr: str | None = Field(None, description="A diarienummer in any common spelling.")
+    q: str | None = Field(
+        None, max_length=500, description="Words that must occur in title, body, dnr or file name."
+    )
+    offset: int = Field(0, ge=0)
+    limit: int = Field(50, ge=1, le=500)
+
+
+class DocumentSummary(BaseModel):
+    id: str
+    title: str
+    doc_type: str
+    body: str | None
+    date: str | None
+    year: int | None
+    dnr: list[str]
+    paragraphs: int
+    pages: int
+    source_file: str
+
+
+class FacetCount(BaseModel):
+    value: str
+    count: int
+
+
+class Facets(BaseModel):
+    """Counts over the documents that match every *other* filter, so a chosen value does not hide the rest."""
+
+    bodies: list[FacetCount]
+    types: list[FacetCount]
+    years: list[FacetCount]
+
+
+class DocumentPage(BaseModel):
+    total: int = Field(..., description="Documents matching the filters (before paging).")
+    offset: int
+    limit: int
+    results: list[DocumentSummary]
+    facets: Facets
+
+
+class UploadResult(BaseModel):
+    filename: str = Field(..., description="The (sanitised) file name the document is stored under.")
+    original_filename: str | None = Field(None, description="The name as sent, when it had to be sanitised.")
+    status: Literal["added", "replaced", "unchanged", "skipped"]
+    reason: str = ""
+    doc_id: str | None = None
+    paragraphs: int = 0
+    chunks: int = 0
+    pages: int = 0
+    bytes: int = 0
+
+
+class UploadResponse(BaseModel):
+    results: list[UploadResult]
+    documents: int = Field(..., description="Documents in the index afterwards.")
+
+
+class DeleteResponse(BaseModel):
+    deleted: str
+    documents: int = Field(..., description="Documents in the index afterwards.")
+
+
+# --- feedback -----------------------------------------------------------------------------------------------
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "question": "Vad är anhörigstöd?",
+                    "answer": "Anhörigstöd är … [1]",
+                    "rating": "up",
+                    "comment": "Bra svar.",
+                }
+            ]
+        },
+    )
+
+    question: str = Field(..., min_length=1, max_length=20_000)
+    answer: str = Field(..., max_length=100_000)
+    citations: list[Citation] = Field(default_factory=list, max_length=100)
+    rating: Literal["up", "down"]
+    comment: str | None = Field(None, max_length=5_000)
+
+
+class FeedbackRecord(FeedbackIn):
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    created: str = Field(..., description="UTC time, ISO 8601.")
+    request_id: str | None = None
+
+
+class FeedbackList(BaseModel):
+    total: int
+    results: list[FeedbackRecord]
+
+
+# --- health -------------------------------------------------------------------------------------------------
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class Ready(BaseModel):
+    status: Literal["ready"]
+    documents: int
+    chroma: Literal["embedded", "server"]
+
+
+# --- OpenAI-compatible --------------------------------------------------------------------------------------
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    role: str = Field(..., description="system | developer | user | assistant (others are ignored).")
+    content: str | list[dict[str, Any]] | None = Field(None, description="Text, or a list of content parts.")
+
+
+class ChatRequest(BaseModel):
+    """OpenAI `chat.completions` request. Unsupported parameters (temperature, …) are accepted and ignored."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "model": MODEL_ID,
+                    "messages": [
+                        {"role": "user", "content": "Vad tycker Kungsbacka kommun om ny kärnkraft?"}
+                    ],
+                    "stream": False,
+                }
+            ]
+        },
+    )
+
+    model: str = Field(MODEL_ID, description=f"The model id; only `{MODEL_ID}`.")
+    messages: list[ChatMessage] = Field(..., min_length=1)
+    stream: bool = False
+    filters: Filters | None = Field(None, description="Extension: restrict the documents used.")
+
+
+class ChatReply(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    role: Literal["assistant"] = "assistant"
+    content: str
+    citations: list[Citation] = Field(
+        default_factory=list, description="Extension: the structured citations."
+    )
+
+
+class ChatChoice(BaseModel):
+    index: int = 0
+    message: ChatReply
+    finish_reason: Literal["stop"] = "stop"
+
+
+class Usage(BaseModel):
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+
+
+class ChatCompletion(BaseModel):
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str
+    choices: list[ChatChoice]
+    usage: Usage
+    citations: list[Citation] = Field(
+        default_factory=list, description="Extension: the structured citations."
+    )
+    abstained: bool = Field(False, description="Extension: the archive does not answer the question.")
+
+
+class ModelCard(BaseModel):
+    id: str
+    object: Literal["model"] = "model"
+    created: int = 0
+    owned_by: str = MODEL_ID
+
+
+class ModelList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ModelCard]

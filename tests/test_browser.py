@@ -1,0 +1,134 @@
+"""The UI in a real browser: headless Chromium (Playwright) against `streamlit run ui/app.py` and a real API
+over the bundled corpus. Screenshots go to test-artifacts/; with REMISS_UPDATE_SCREENSHOT=1 the citation one
+is copied to docs/screenshot.png for the README."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from assistant.cli_ui import streamlit_command
+from ingest.pipeline import Ingestor
+from tests.test_ui_pages import QUESTION, free_port, index_settings, running_api
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.is_file(), reason="/usr/bin/chromium is missing (scripts/setup installs it)"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def ui_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The bundled corpus ingested into a temp dir, the API on it, and the Streamlit UI as a subprocess."""
+    data_dir = tmp_path_factory.mktemp("browser")
+    settings = index_settings(data_dir)
+    report = Ingestor(settings).ingest([ROOT / "corpus"])
+    assert report.count("added") >= 2, report.summary()
+    port = free_port()
+    with running_api(settings) as api_url:
+        env = {**os.environ, "REMISS_API_URL": api_url, "REMISS_DATA_DIR": str(data_dir)}
+        env.pop("REMISS_API_KEY", None)
+        ui = subprocess.Popen(
+            streamlit_command(port, "127.0.0.1"),
+            env=env,
+            cwd=data_dir,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                assert ui.poll() is None, ui.stderr.read().decode() if ui.stderr else "streamlit exited"
+                try:
+                    if httpx.get(f"{url}/_stcore/health", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                assert time.monotonic() < deadline, "streamlit did not start"
+                time.sleep(0.3)
+            yield url
+        finally:
+            ui.terminate()
+            try:
+                ui.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                ui.kill()
+
+
+def test_ask_see_citations_open_the_highlighted_paragraph(ui_url: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 860}, locale="sv-SE")
+            page.goto(ui_url)
+            chat = page.get_by_test_id("stChatInputTextArea")
+            expect(chat).to_be_visible(timeout=30_000)
+            expect(page).to_have_title("Remissarkivet")
+            chat.fill(QUESTION)
+            chat.press("Enter")
+            chip = page.get_by_role("button", name="[1] Kommunstyrelsen")
+            expect(chip).to_be_visible(timeout=30_000)
+            assistant = page.get_by_test_id("stChatMessage").nth(1)
+            expect(assistant).to_contain_text("Sissela Nordling Blanco")
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+            page.wait_for_timeout(500)
+            page.screenshot(path=ARTIFACTS / "chat.png")
+
+            chip.click()
+            dialog = page.get_by_role("dialog")
+            expect(dialog).to_be_visible(timeout=15_000)
+            mark = dialog.locator("mark")
+            expect(mark).to_contain_text("Ersättaryttrande gjordes av Sissela Nordling Blanco")
+            expect(dialog).to_contain_text("s10.p1")
+            expect(dialog.get_by_role("button", name="Ladda ner originalet")).to_be_visible()
+            page.wait_for_timeout(500)
+            page.screenshot(path=ARTIFACTS / "citation.png")
+            if os.environ.get("REMISS_UPDATE_SCREENSHOT"):  # re-record the README's screenshot on request
+                shutil.copyfile(ARTIFACTS / "citation.png", ROOT / "docs" / "screenshot.png")
+            page.keyboard.press("Escape")
+
+            for slug, text in (
+                ("dokument", "Dokument"),
+                ("prejudikat", "Prejudikat"),
+                ("remisser", "Remisser"),
+                ("aterkoppling", "Återkoppling"),
+            ):
+                page.goto(f"{ui_url}/{slug}")
+                expect(page.get_by_role("heading", name=text, exact=True)).to_be_visible(timeout=30_000)
+                page.wait_for_timeout(800)
+                assert page.get_by_test_id("stException").count() == 0, slug
+                assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), slug
+                page.screenshot(path=ARTIFACTS / f"{slug}.png", full_page=True)
+        finally:
+            browser.close()
+
+
+if __name__ == "__main__":  # pragma: no cover - manual: python tests/test_browser.py
+    sys.exit(pytest.main([__file__, "-q"]))
