@@ -44,7 +44,7 @@ def _candidates(plan: QueryPlan, hits: list[Scored], catalog: Catalog) -> list[C
     kinds = answer_types.wanted(plan.text)
 
     def sharp(token: str) -> float:
-        return catalog.index.idf(token) ** 2  # rare question words decide which sentence answers
+        return catalog.index.idf(token) ** 1.5  # rarer question words weigh more in choosing sentences
 
     out: list[Candidate] = []
     seen: set[tuple[str, str, int]] = set()
@@ -62,7 +62,7 @@ def _candidates(plan: QueryPlan, hits: list[Scored], catalog: Catalog) -> list[C
             for start, end in split_spans(paragraph.text):
                 sentence = paragraph.text[start:end]
                 key = (doc.id, pid, start)
-                if key in seen or sentence not in piece:
+                if key in seen or sentence not in piece or _is_title_line(sentence, doc, meta):
                     continue
                 seen.add(key)
                 score = cit.coverage(plan.terms, cit.token_set(sentence), sharp, weak)
@@ -72,6 +72,14 @@ def _candidates(plan: QueryPlan, hits: list[Scored], catalog: Catalog) -> list[C
                     score *= 0.5
                 out.append(Candidate(doc, paragraph, sentence, score, paragraph.start + start))
     return out
+
+
+def _is_title_line(sentence: str, doc: Document, meta: dict[str, object]) -> bool:
+    """The document's own title repeated in its head answers nothing."""
+    if meta.get("section_kind") != "head":
+        return False
+    plain = sentence.strip().rstrip(".:")
+    return bool(plain) and (plain in doc.title or doc.title in plain)
 
 
 def _with_list_items(chosen: list[Candidate]) -> list[Candidate]:

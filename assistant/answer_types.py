@@ -14,6 +14,7 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("amount", re.compile(r"\b(hur mycket|hur många|belopp|kronor|procent|hur stor)\b", re.I)),
     ("person", re.compile(r"\b(vem|vilka|vilken ledamot|handläggare|undertecknade?|ordförande)\b", re.I)),
     ("paragraf", re.compile(r"\b(vilken paragraf|paragraf|§)", re.I)),
+    ("proposal", re.compile(r"\b(föreslog|föreslår|föreslagit|föreslogs|förslag(et)? till beslut|beslutsförslag)\b", re.I)),
 ]
 _PERSON = re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+(?:-[A-ZÅÄÖ][a-zåäö]+)? [A-ZÅÄÖ][a-zåäöé]+\b")
 _AMOUNT = re.compile(r"\d[\d  ,.]*\s*(?:kr|kronor|miljoner|mnkr|tkr|procent|%)|\b\d+\b")
@@ -23,7 +24,9 @@ _HAS = {
     "amount": lambda s: bool(_AMOUNT.search(s)),
     "person": lambda s: bool(_PERSON.search(s)),
     "paragraf": lambda s: "§" in s,
+    "proposal": lambda s: bool(re.search(r"förslag till beslut|föreslår att", s, re.I)),
 }
+_IN_CONTEXT = {"paragraf", "proposal"}
 
 
 def wanted(question: str) -> list[str]:
@@ -31,6 +34,6 @@ def wanted(question: str) -> list[str]:
 
 
 def bonus(kinds: list[str], sentence: str, context: str = "") -> float:
-    """1.35 when the sentence (or its section heading) holds the kind of answer asked for, else 1.0."""
+    """1.5 when the sentence (or its section heading) holds the kind of answer asked for, else 1.0."""
     text = f"{context} {sentence}"
-    return 1.35 if any(_HAS[k](text if k == "paragraf" else sentence) for k in kinds) else 1.0
+    return 1.5 if any(_HAS[k](text if k in _IN_CONTEXT else sentence) for k in kinds) else 1.0

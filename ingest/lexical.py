@@ -49,10 +49,11 @@ class LexicalIndex:
         if self.bm25 is None:
             return {}
         n = len(self.ids)
-        df = np.zeros(len(self.vocab), dtype=np.int64)
-        indices = self.bm25.scores["indices"]
-        np.add.at(df, indices, 1)
-        return {tok: float(np.log(1 + (n - df[i] + 0.5) / (df[i] + 0.5))) for tok, i in self.vocab.items()}
+        # bm25s keeps scores as a CSC matrix with one column per token: column length = document frequency
+        df = np.diff(np.asarray(self.bm25.scores["indptr"]))
+        return {
+            tok: float(np.log(1 + (n - df[i] + 0.5) / (df[i] + 0.5))) for tok, i in self.vocab.items() if i < len(df)
+        }
 
     def idf(self, token: str) -> float:
         """IDF of a token; tokens the index has never seen get the highest weight."""
