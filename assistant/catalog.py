@@ -7,6 +7,7 @@ import json
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -68,6 +69,8 @@ class Catalog:
             self.doc_fields.setdefault(m["doc_id"], m)
         self.body_names = sorted({b for b in self.bodies if b} | {u for u in self.units if u})
         self.parties = [set(json.loads(m.get("parties", "[]"))) for m in metas]
+        self._party_masks: dict[str, np.ndarray] = {}
+        self._mask_cache: dict[tuple[str, ...], np.ndarray] = {}
         names = " ".join(
             {f"{m.get('title', '')} {m.get('body', '')} {m.get('organisation', '')}" for m in metas}
         )
@@ -88,10 +91,10 @@ class Catalog:
         mask = np.ones(n, dtype=bool)
         wanted_bodies = ([filters.body] if filters.body else []) + list(bodies or [])
         for body in wanted_bodies:
-            names = {b for b in self.body_names if body_mod.matches(body, b)}
-            mask &= np.isin(self.bodies, list(names)) | np.isin(self.units, list(names))
+            mask &= self._cached(("body", body), lambda b=body: self._body_mask(b))
         if filters.doc_type:
-            mask &= np.isin(self.types, filters.doc_type)
+            key = ("type", *sorted(filters.doc_type))
+            mask &= self._cached(key, lambda: np.isin(self.types, list(filters.doc_type or [])))
         if filters.year_from:
             mask &= self.years >= filters.year_from
         if filters.year_to:
@@ -103,6 +106,17 @@ class Catalog:
         if filters.doc_id:
             mask &= self.doc_ids == filters.doc_id
         return mask
+
+    def _cached(self, key: tuple[str, ...], build: Callable[[], np.ndarray]) -> np.ndarray:
+        if key not in self._mask_cache:
+            if len(self._mask_cache) > 512:
+                self._mask_cache.clear()
+            self._mask_cache[key] = build()
+        return self._mask_cache[key]
+
+    def _body_mask(self, body: str) -> np.ndarray:
+        names = [b for b in self.body_names if body_mod.matches(body, b)]
+        return np.isin(self.bodies, names) | np.isin(self.units, names)
 
     def known_body(self, body: str) -> bool:
         return any(body_mod.matches(body, b) for b in self.body_names)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -113,11 +114,17 @@ class Store:
 
     def commit(self, doc: Document, source_path: str, sidecar_hash: str = "") -> None:
         self.documents.update(ids=[doc.id], metadatas=[self._doc_meta(doc, source_path, True, sidecar_hash)])
+        self._bump()
+
+    def _bump(self) -> None:
+        """A new generation marker on the documents collection: readers compare it in well under 1 ms."""
+        self.documents.modify(metadata={"generation": uuid.uuid4().hex})
 
     def delete_document(self, doc_id: str) -> None:
         self.documents.update(ids=[doc_id], metadatas=[{"committed": False}])
         self.chunks.delete(where={"doc_id": doc_id})
         self.documents.delete(ids=[doc_id])
+        self._bump()
 
     def recover(self) -> list[str]:
         """Remove documents a crash left uncommitted, with their chunks. Returns their ids."""
@@ -152,8 +159,12 @@ class Store:
         return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"] or [], strict=False)}
 
     def generation(self) -> str:
-        ids = sorted(self.manifest())
-        return hashlib.sha1("\n".join(ids).encode()).hexdigest()
+        """Changes whenever a document is committed or deleted (by any process sharing the store)."""
+        metadata = self.client.get_collection(f"{self.namespace}-documents").metadata or {}
+        if "generation" not in metadata:  # a store written before generation markers: add one
+            self._bump()
+            return self.generation()
+        return str(metadata["generation"])
 
     def get_document(self, doc_id: str) -> Document | None:
         got = self.documents.get(ids=[doc_id], include=["documents", "metadatas"])
