@@ -33,9 +33,7 @@ def evidence(plan: QueryPlan, hits: list[Scored], catalog: Catalog, top: int = 5
     best = 0.0
     for hit in hits[:top]:
         meta = catalog.index.metas[hit.index]
-        tokens = cit.token_set(
-            f"{meta.get('title', '')} {meta.get('section_heading', '')} {meta.get('text', '')}"
-        )
+        tokens = cit.token_set(f"{meta.get('title', '')} {meta.get('section_heading', '')} {meta.get('text', '')}")
         best = max(best, cit.coverage(plan.terms, tokens, catalog.index.idf))
     return best
 

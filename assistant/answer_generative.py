@@ -308,9 +308,7 @@ def _abstain(service: AssistantService, plan: QueryPlan, ranked: list[Scored]) -
     return answer
 
 
-def finish(
-    service: AssistantService, plan: QueryPlan, ranked: list[Scored], given: list[Passage], raw: str
-) -> Answer:
+def finish(service: AssistantService, plan: QueryPlan, ranked: list[Scored], given: list[Passage], raw: str) -> Answer:
     """The verified answer for the model's text, or abstention when nothing cited survives."""
     checked = verify(raw, given)
     if not checked.citations:
@@ -345,9 +343,7 @@ def _events(answer: Answer) -> Iterator[dict[str, Any]]:
     yield {"type": "final", "answer": answer.model_dump()}
 
 
-def generate_stream(
-    service: AssistantService, plan: QueryPlan, ranked: list[Scored]
-) -> Iterator[dict[str, Any]]:
+def generate_stream(service: AssistantService, plan: QueryPlan, ranked: list[Scored]) -> Iterator[dict[str, Any]]:
     """Events: the candidate citations (one per passage given, numbered as in the prompt), the model's text as
     it streams (markers unchecked), then the verified answer. If the model cannot be reached the extractive
     answer is streamed instead; if the stream breaks midway, the final event carries the extractive answer."""

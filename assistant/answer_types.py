@@ -14,7 +14,10 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("amount", re.compile(r"\b(hur mycket|hur många|belopp|kronor|procent|hur stor)\b", re.I)),
     ("person", re.compile(r"\b(vem|vilka|vilken ledamot|handläggare|undertecknade?|ordförande)\b", re.I)),
     ("paragraf", re.compile(r"\b(vilken paragraf|paragraf|§)", re.I)),
-    ("proposal", re.compile(r"\b(föreslog|föreslår|föreslagit|föreslogs|förslag(et)? till beslut|beslutsförslag)\b", re.I)),
+    (
+        "proposal",
+        re.compile(r"\b(föreslog|föreslår|föreslagit|föreslogs|förslag(et)? till beslut|beslutsförslag)\b", re.I),
+    ),
 ]
 _PERSON = re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+(?:-[A-ZÅÄÖ][a-zåäö]+)? [A-ZÅÄÖ][a-zåäöé]+\b")
 _AMOUNT = re.compile(r"\d[\d  ,.]*\s*(?:kr|kronor|miljoner|mnkr|tkr|procent|%)|\b\d+\b")

@@ -8,6 +8,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -71,14 +72,10 @@ class Catalog:
         self.parties = [set(json.loads(m.get("parties", "[]"))) for m in metas]
         self._party_masks: dict[str, np.ndarray] = {}
         self._mask_cache: dict[tuple[str, ...], np.ndarray] = {}
-        names = " ".join(
-            {f"{m.get('title', '')} {m.get('body', '')} {m.get('organisation', '')}" for m in metas}
-        )
+        names = " ".join({f"{m.get('title', '')} {m.get('body', '')} {m.get('organisation', '')}" for m in metas})
         self.place_tokens = set(analyze(names, split=False))
         self.refs = {
-            mentions.normalize_ref(*r.groups())
-            for m in metas
-            for r in mentions.REF.finditer(m.get("text", ""))
+            mentions.normalize_ref(*r.groups()) for m in metas for r in mentions.REF.finditer(m.get("text", ""))
         }
 
     # --- filters ---------------------------------------------------------------------------------
@@ -91,7 +88,7 @@ class Catalog:
         mask = np.ones(n, dtype=bool)
         wanted_bodies = ([filters.body] if filters.body else []) + list(bodies or [])
         for body in wanted_bodies:
-            mask &= self._cached(("body", body), lambda b=body: self._body_mask(b))
+            mask &= self._cached(("body", body), partial(self._body_mask, body))
         if filters.doc_type:
             key = ("type", *sorted(filters.doc_type))
             mask &= self._cached(key, lambda: np.isin(self.types, list(filters.doc_type or [])))

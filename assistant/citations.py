@@ -15,9 +15,7 @@ from ingest.models import Document
 MARKER = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 
 
-def coverage(
-    terms: list[Term], tokens: set[str], idf: Callable[[str], float], weak: set[str] | None = None
-) -> float:
+def coverage(terms: list[Term], tokens: set[str], idf: Callable[[str], float], weak: set[str] | None = None) -> float:
     """IDF-weighted share of the question's terms found in `tokens` (compound parts count together).
     Terms found only in `weak` (e.g. a section heading) count half."""
     if not terms:

@@ -6,9 +6,7 @@ import typer
 
 from assistant.cli_ingest import register as register_ingest
 
-app = typer.Typer(
-    help="Remissarkivet: Swedish municipal documents, answered with citations.", no_args_is_help=True
-)
+app = typer.Typer(help="Remissarkivet: Swedish municipal documents, answered with citations.", no_args_is_help=True)
 register_ingest(app)
 
 for module_name in ("assistant.cli_ask", "assistant.cli_serve", "assistant.cli_ui", "eval.cli"):

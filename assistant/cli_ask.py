@@ -11,7 +11,7 @@ from assistant.schemas import Filters
 from assistant.service import AssistantService
 from assistant.settings import Settings
 
-out = Console()
+out = Console(soft_wrap=True)
 
 
 def _filters(

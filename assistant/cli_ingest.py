@@ -15,7 +15,7 @@ from ingest.models import Document
 from ingest.pipeline import FileResult, Ingestor, discover
 
 console = Console(stderr=True)
-out = Console()
+out = Console(soft_wrap=True)
 
 
 def _ingest(
@@ -27,9 +27,7 @@ def _ingest(
     targets = list(paths) if paths else [settings.corpus_dir]
     ingestor = Ingestor(settings)
     total = len(discover(targets))
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
-    ) as bar:
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console) as bar:
         task = bar.add_task("Indexerar", total=total)
 
         def tick(result: FileResult) -> None:

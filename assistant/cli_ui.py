@@ -140,16 +140,13 @@ def stop_on_signals() -> None:
 
 def _ui(
     port: int | None = typer.Option(None, "--port", help="Port of the UI (default: settings.ui_port)."),
-    address: str | None = typer.Option(
-        None, "--address", help="Interface to listen on (default: settings.host)."
-    ),
+    address: str | None = typer.Option(None, "--address", help="Interface to listen on (default: settings.host)."),
 ) -> None:
     """Start the Streamlit UI against the API at REMISS_API_URL."""
     settings = Settings()
     command = streamlit_command(port or settings.ui_port, address or settings.host, settings.max_upload_mb)
     console.print(
-        f"UI on http://{connect_host(address or settings.host)}:{port or settings.ui_port} "
-        f"(API: {settings.api_url})"
+        f"UI on http://{connect_host(address or settings.host)}:{port or settings.ui_port} (API: {settings.api_url})"
     )
     sys.stdout.flush()
     sys.stderr.flush()

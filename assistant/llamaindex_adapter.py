@@ -53,7 +53,8 @@ class RemissRetriever(BaseRetriever):
         hits = self.service.search(query_bundle.query_str, self.filters, k=self.k)
         return [
             NodeWithScore(
-                node=TextNode(id_=h.chunk_id, text=h.text, metadata=h.model_dump(exclude={"text"})), score=h.score
+                node=TextNode(id_=h.chunk_id, text=h.text, metadata=h.model_dump(exclude={"text"})),
+                score=h.score,
             )
             for h in hits
         ]

@@ -42,9 +42,7 @@ def neutralise(text: str) -> str:
     return _BRACKET_NUMBER.sub(lambda m: f"({m.group(1)})", text)
 
 
-def header(
-    title: str, body: str | None, doc_type: str, date: str | None, dnr: list[str], section: str
-) -> str:
+def header(title: str, body: str | None, doc_type: str, date: str | None, dnr: list[str], section: str) -> str:
     parts = [body or "", doc_type, date or "odaterat"]
     if dnr:
         parts.append("dnr " + ", ".join(dnr[:3]))

@@ -35,7 +35,7 @@ TYPE_WORDS = {
     "strategi": "strategi",
 }
 YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
-FOLLOW_UP = re.compile(r"^\s*(och|men|samt|hur|vad|vem)\b.{0,60}\??\s*$", re.I)
+FOLLOW_UP = re.compile(r"^\s*(och|men|samt|än|hur är det med)\b|\bdå\s*\??\s*$|\b(det|dem|detta|samma)\b", re.I)
 GENERIC = {
     "sa",
     "säga",
@@ -120,7 +120,7 @@ def _follow_up_text(question: str, history: list[Turn]) -> str:
     if not previous:
         return question
     topic_terms = [t for t in terms_of(_topic_of(question)) if t.stem not in GENERIC]
-    if len(topic_terms) > 1 and not FOLLOW_UP.match(question):
+    if topic_terms and not FOLLOW_UP.search(question):
         return question
     if len(topic_terms) > 2:
         return question

@@ -127,9 +127,7 @@ class Group:
         if doc.remiss_ref:
             return doc.remiss_ref == self.ref
         title = remiss_title(doc.title) or doc.title
-        return _remitter_key(doc.remitting_body) == self.remitter and any(
-            _compatible(title, t) for t in self.titles()
-        )
+        return _remitter_key(doc.remitting_body) == self.remitter and any(_compatible(title, t) for t in self.titles())
 
 
 def is_answer(doc: DocumentFields) -> bool:
@@ -138,9 +136,7 @@ def is_answer(doc: DocumentFields) -> bool:
 
 def group(fields: list[DocumentFields]) -> list[Group]:
     """Answers grouped per remiss (documents with a ref first), remiss pages attached by ref; ids assigned."""
-    answers = sorted(
-        (d for d in fields if is_answer(d)), key=lambda d: (d.remiss_ref is None, d.date or "", d.id)
-    )
+    answers = sorted((d for d in fields if is_answer(d)), key=lambda d: (d.remiss_ref is None, d.date or "", d.id))
     groups: list[Group] = []
     for doc in answers:
         found = next((g for g in groups if g.accepts(doc)), None)
@@ -250,11 +246,7 @@ def stance_sources(doc: Document) -> list[tuple[Section, list[Paragraph]]]:
     out += [(s, s.paragraphs) for s in body if PROPOSAL.match(s.heading)]
     out += [(s, [p for p in s.paragraphs if PROPOSAL.match(p.text)]) for s in head]
     out += [(s, s.paragraphs[:SUMMARY_PARAGRAPHS]) for s in body if SUMMARY.match(s.heading)]
-    out += [
-        (s, s.paragraphs)
-        for s in body
-        if ASSESSMENT.search(s.heading) and not SUMMARY_STANCE.match(s.heading)
-    ]
+    out += [(s, s.paragraphs) for s in body if ASSESSMENT.search(s.heading) and not SUMMARY_STANCE.match(s.heading)]
     return [(s, ps) for s, ps in out if ps]
 
 
@@ -297,9 +289,7 @@ def section_positions(doc: Document) -> list[SectionPosition]:
                 heading, offset = split_inline_heading(paragraph.text)
                 found = _stance(doc, section, [paragraph], offset)
                 found.section = heading
-                out.append(
-                    SectionPosition(heading=heading, paragraph_id=f"{doc.id}#{paragraph.id}", stance=found)
-                )
+                out.append(SectionPosition(heading=heading, paragraph_id=f"{doc.id}#{paragraph.id}", stance=found))
     return out
 
 

@@ -28,9 +28,7 @@ class Scored:
 
 
 class Retriever:
-    def __init__(
-        self, catalog: Catalog, embedder: Embedder, mode: RetrieverMode, dense_weight: float
-    ) -> None:
+    def __init__(self, catalog: Catalog, embedder: Embedder, mode: RetrieverMode, dense_weight: float) -> None:
         self.catalog = catalog
         self.embedder = embedder
         self.mode = mode
@@ -52,9 +50,7 @@ class Retriever:
             if len(hits) < k and mask.any():
                 allowed = sorted({str(d) for d in self.catalog.doc_ids[mask]})
                 where = {"doc_id": {"$in": allowed}} if len(allowed) > 1 else {"doc_id": allowed[0]}
-                hits = [
-                    (index.position[c], s) for c, s in store.query(vector, k, where) if c in index.position
-                ]
+                hits = [(index.position[c], s) for c, s in store.query(vector, k, where) if c in index.position]
         return hits[:k]
 
     def search(

@@ -13,9 +13,7 @@ class Filters(BaseModel):
     body: str | None = Field(
         None, description="Issuing body, matched tolerantly (socialnämnden ~ socialförvaltningen)."
     )
-    doc_type: list[str] | None = Field(
-        None, description="Document types, e.g. ['yttrande', 'tjänsteutlåtande']."
-    )
+    doc_type: list[str] | None = Field(None, description="Document types, e.g. ['yttrande', 'tjänsteutlåtande'].")
     year_from: int | None = Field(None, ge=1900, le=2100)
     year_to: int | None = Field(None, ge=1900, le=2100)
     dnr: str | None = Field(None, description="A diarienummer in any common spelling.")
@@ -89,9 +87,7 @@ class Answer(BaseModel):
     mode: Literal["extractive", "generative"]
     timings: dict[str, float] = Field(default_factory=dict)
     nearest: list[DocRef] = Field(default_factory=list, description="On abstention: the nearest documents.")
-    flagged: list[str] = Field(
-        default_factory=list, description="Generative sentences whose citation failed."
-    )
+    flagged: list[str] = Field(default_factory=list, description="Generative sentences whose citation failed.")
     filters: dict[str, object] = Field(default_factory=dict, description="Filters applied (given and read).")
 
 
@@ -104,9 +100,7 @@ class Precedent(BaseModel):
 
 
 class Stance(BaseModel):
-    stance: Literal[
-        "tillstyrker", "tillstyrker med synpunkter", "tveksam", "avstyrker", "inget att erinra", "unclear"
-    ]
+    stance: Literal["tillstyrker", "tillstyrker med synpunkter", "tveksam", "avstyrker", "inget att erinra", "unclear"]
     quote: str | None = None
     paragraph_id: str | None = None
     section: str | None = Field(default=None, description="Heading of the section the quote is from.")

@@ -33,9 +33,7 @@ NO_ANSWER = "Jag hittar inget i arkivet som besvarar frågan."
 
 
 class AssistantService:
-    def __init__(
-        self, settings: Settings, ingestor: Ingestor | None = None, embedder: Embedder | None = None
-    ) -> None:
+    def __init__(self, settings: Settings, ingestor: Ingestor | None = None, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self.ingestor = ingestor or Ingestor(settings, embedder=embedder)
         self.catalog = Catalog(self.ingestor)
@@ -140,9 +138,7 @@ class AssistantService:
         if nearest:
             lines.append("Närmast ligger dessa dokument, men de besvarar inte frågan säkert:")
             lines += [f"– {d.title} ({d.body or d.doc_type}, {d.date or 'odaterat'})" for d in nearest]
-        return Answer(
-            answer="\n".join(lines), citations=[], abstained=True, mode="extractive", nearest=nearest
-        )
+        return Answer(answer="\n".join(lines), citations=[], abstained=True, mode="extractive", nearest=nearest)
 
     def nearest_docs(self, ranked: list[Scored], limit: int = 3) -> list[DocRef]:
         out: dict[str, DocRef] = {}

@@ -30,9 +30,7 @@ from typing import Literal
 
 from ingest.sentences import split_spans
 
-Label = Literal[
-    "tillstyrker", "tillstyrker med synpunkter", "tveksam", "avstyrker", "inget att erinra", "unclear"
-]
+Label = Literal["tillstyrker", "tillstyrker med synpunkter", "tveksam", "avstyrker", "inget att erinra", "unclear"]
 Kind = Literal["positive", "negative", "no_objection", "critical", "reservation", "main_reservation"]
 
 _W = r"(?:[\wåäö-]+\s+)"  # one filler word
@@ -163,9 +161,7 @@ def cues(sentence: str) -> tuple[Cue, ...]:
     """The stance cues of one sentence, in order of position."""
     negative = _matches(NEGATIVE, sentence, "negative")
     positive = [c for c in _matches(POSITIVE, sentence, "positive") if not _overlaps(c, negative)]
-    no_objection = (
-        [] if NO_OBJECTION_EXCEPT.search(sentence) else _matches(NO_OBJECTION, sentence, "no_objection")
-    )
+    no_objection = [] if NO_OBJECTION_EXCEPT.search(sentence) else _matches(NO_OBJECTION, sentence, "no_objection")
     deciding = negative + positive + no_objection
     other = _matches(CRITICAL, sentence, "critical") + _matches(RESERVATION, sentence, "reservation")
     other += _matches(MAIN_RESERVATION, sentence, "main_reservation")
@@ -213,9 +209,7 @@ def read(passages: Sequence[str]) -> Reading:
     decider = main.deciding()
     if decider is not None and decider.kind == "negative":
         return Reading("avstyrker", main.text, main.passage)
-    plain: Label = (
-        "inget att erinra" if decider is not None and decider.kind == "no_objection" else "tillstyrker"
-    )
+    plain: Label = "inget att erinra" if decider is not None and decider.kind == "no_objection" else "tillstyrker"
     return _supported(found, at, plain)
 
 

@@ -39,8 +39,9 @@ def grow(ingestor: Ingestor, target: int) -> int:
             part = rows[start : start + 5000]
             got = store.chunks.get(ids=[r[0] for r in part], include=["embeddings", "documents", "metadatas"])
             ids = [f"{i}@copy{copy}" for i in got["ids"]]
-            store.chunks.upsert(ids=ids, embeddings=got["embeddings"], documents=got["documents"],
-                                metadatas=got["metadatas"])
+            store.chunks.upsert(
+                ids=ids, embeddings=got["embeddings"], documents=got["documents"], metadatas=got["metadatas"]
+            )
             count += len(ids)
             if count >= target:
                 break
@@ -77,7 +78,7 @@ def main() -> None:
                 times.append((time.perf_counter() - start) * 1000)
             rows.append((name, label, statistics.median(times), percentile(times, 0.95)))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\n| operation | filters | p50 ms | p95 ms |\n|---|---|---|---|")
+    print("\n| operation | filters | p50 ms | p95 ms |\n|---|---|---|---|")
     for name, label, p50, p95 in rows:
         print(f"| {name} | {label} | {p50:.1f} | {p95:.1f} |")
     print(f"\npeak memory (RSS): {peak:.0f} MiB over {total} chunks, {len(questions)} questions")

@@ -141,9 +141,7 @@ async def run_level(base: str, endpoint: str, clients: int, total: int) -> dict[
             started = time.perf_counter()
             try:
                 response = await client.post(f"/v1/{endpoint}", json=body)
-                ok = response.status_code == 200 and (
-                    "answer" in response.json() or "results" in response.json()
-                )
+                ok = response.status_code == 200 and ("answer" in response.json() or "results" in response.json())
                 if not ok:
                     errors.append(f"{response.status_code} {response.text[:200]}")
             except httpx.HTTPError as exc:
@@ -217,9 +215,7 @@ def main() -> None:
         print("| {:<11} | {:>7} | {:>8.1f} | {:>8.1f} | {:>7.1f} | {:>6.1%} |".format(*values))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
-        json.dumps(
-            {"documents": documents, "workers": args.workers, "rows": rows}, indent=2, ensure_ascii=False
-        )
+        json.dumps({"documents": documents, "workers": args.workers, "rows": rows}, indent=2, ensure_ascii=False)
     )
     worst = [r for r in rows if r["clients"] == max(levels) and r["errors"]]
     if worst:

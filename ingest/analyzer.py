@@ -88,9 +88,7 @@ def split_compound(word: str, depth: int = 0) -> tuple[str, ...]:
     best: tuple[float, tuple[str, ...]] = (0.0, ())
     for i in range(MIN_PART, len(word) - MIN_PART + 1):
         left, right = word[:i], word[i:]
-        right_score = _known(right) or (
-            _known(right[:-1]) if right.endswith(("en", "n", "et", "na")) else 0.0
-        )
+        right_score = _known(right) or (_known(right[:-1]) if right.endswith(("en", "n", "et", "na")) else 0.0)
         if right_score < MIN_ZIPF or right in SUFFIX_LIKE:
             continue
         left_score = _known(left)

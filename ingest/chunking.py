@@ -100,9 +100,7 @@ def chunk_document(doc: Document, target_chars: int = 900, max_chars: int = 1600
     return chunks
 
 
-def _make(
-    doc: Document, section: Section, group: list[Paragraph], text: str, header: str, suffix: str
-) -> Chunk:
+def _make(doc: Document, section: Section, group: list[Paragraph], text: str, header: str, suffix: str) -> Chunk:
     pages = sorted({n for p in group for n in p.pages})
     return Chunk(
         id=f"{doc.id}#{group[0].id}{suffix}",

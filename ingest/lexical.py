@@ -19,9 +19,7 @@ from ingest.analyzer import analyze
 
 
 class LexicalIndex:
-    def __init__(
-        self, ids: list[str], metas: list[dict[str, Any]], bm25: bm25s.BM25 | None, stamp: str
-    ) -> None:
+    def __init__(self, ids: list[str], metas: list[dict[str, Any]], bm25: bm25s.BM25 | None, stamp: str) -> None:
         self.ids = ids
         self.metas = metas
         self.bm25 = bm25

@@ -51,16 +51,15 @@ REMITTER = [
     re.compile(r"remiss av [^\n]{0,120}?,?\s+från ([A-ZÅÄÖ][\wåäö\- ]+?)(?:\s*$|\.|,|\n)", re.M),
 ]
 HANDLAGGARE = re.compile(r"Handläggare\s*:?\s*\n?\s*([A-ZÅÄÖ][a-zåäöé]+(?:[ -][A-ZÅÄÖ][a-zåäöé]+){1,3})")
-DECIDED_BY = re.compile(
-    rf"(?:beslutat av|Beslutande organ|Beslutad av|Antagen av)\s*:?\s*({BODY})", re.IGNORECASE
-)
+DECIDED_BY = re.compile(rf"(?:beslutat av|Beslutande organ|Beslutad av|Antagen av)\s*:?\s*({BODY})", re.IGNORECASE)
 ORG = re.compile(
     r"\b([A-ZÅÄÖ][a-zåäö]+s (?:kommun|stad)|[A-ZÅÄÖ]{3,} KOMMUN|[A-ZÅÄÖ][a-zåäö]+ kommun|Stockholms stad"
     r"|Länsstyrelsen i [A-ZÅÄÖ][\wåäö]+(?: [A-ZÅÄÖ][\wåäö]+)? län)\b"
 )
 SIGNED_DATE = re.compile(rf"^[A-ZÅÄÖ][a-zåäö]+ den ({SWEDISH})\s*$", re.M | re.IGNORECASE)
 LABELLED_DATE = re.compile(
-    r"(?:^|\s)(?:Datum|Sammanträdesdatum|beslutades den|Beslutsdatum|Antagen(?: av [\wåäö]+)?)\s*:?\s*((?:.*\n){0,2}.*)",
+    r"(?:^|\s)(?:Datum|Sammanträdesdatum|beslutades den|Beslutsdatum|Antagen(?: av [\wåäö]+)?)"
+    r"\s*:?\s*((?:.*\n){0,2}.*)",
     re.M | re.IGNORECASE,
 )
 
@@ -114,15 +113,13 @@ def find_body(head: str, full: str, kind: str, sections: list[Section]) -> str |
         match = re.search(r"Mark- och miljööverdomstolen|[A-ZÅÄÖ]\w+ tingsrätt|Kammarrätten i \w+", head)
         return match.group(0) if match else None
     for i, line in enumerate(lines[:8]):
-        if line.upper() in ("YTTRANDE", "PM", "GRANSKNINGSYTTRANDE") and i + 1 < len(lines):
-            if BODY_LINE.match(lines[i + 1]):
-                return lines[i + 1]
+        typed = line.upper() in ("YTTRANDE", "PM", "GRANSKNINGSYTTRANDE")
+        if typed and i + 1 < len(lines) and BODY_LINE.match(lines[i + 1]):
+            return lines[i + 1]
         if re.match(r"^Länsstyrelsen\b", line):
             return "Länsstyrelsen" + (
                 " " + lines[i + 1]
-                if i + 1 < len(lines)
-                and "län" not in line
-                and re.match(r"^[A-ZÅÄÖa-zåäö]+ [A-ZÅÄÖ]", lines[i + 1])
+                if i + 1 < len(lines) and "län" not in line and re.match(r"^[A-ZÅÄÖa-zåäö]+ [A-ZÅÄÖ]", lines[i + 1])
                 else ""
             )
     to = re.search(rf"^Till\s*:?\s*\n?\s*({BODY})\s*$", head, re.M)
@@ -144,17 +141,11 @@ def find_body(head: str, full: str, kind: str, sections: list[Section]) -> str |
 
 
 def find_unit(body: str | None, full: str) -> str | None:
-    if (
-        body
-        and body.lower().endswith("nämnden")
-        and re.search(r"Förvaltningens förslag|Förvaltningschef", full)
-    ):
+    if body and body.lower().endswith("nämnden") and re.search(r"Förvaltningens förslag|Förvaltningschef", full):
         stem = body[: -len("nämnden")]
         if stem and " " not in stem:
             return f"{stem}förvaltningen".capitalize()
-    match = re.search(
-        r"^(Förvaltningen för [A-ZÅÄÖ][\wåäö &]+|[A-ZÅÄÖ][\wåäö-]*förvaltningen)\s*$", full[:1500], re.M
-    )
+    match = re.search(r"^(Förvaltningen för [A-ZÅÄÖ][\wåäö &]+|[A-ZÅÄÖ][\wåäö-]*förvaltningen)\s*$", full[:1500], re.M)
     return match.group(1) if match else None
 
 

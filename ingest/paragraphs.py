@@ -81,7 +81,7 @@ def _split_block(lines: list[str], width: int) -> list[list[str]]:
         if current and LIST_ITEM.match(line):
             parts.append([line])
             continue
-        if len(current) == 1 and _looks_like_heading_line(current[-1], width) and line[:1].isupper():
+        if current and _heading_so_far(current, width) and line[:1].isupper():
             parts.append([line])
             continue
         current.append(line)
@@ -89,6 +89,19 @@ def _split_block(lines: list[str], width: int) -> list[list[str]]:
         if nxt is not None and _ends_sentence(line) and len(line) < 0.72 * width:
             parts.append([])
     return [p for p in parts if p]
+
+
+def _heading_so_far(lines: list[str], width: int) -> bool:
+    """One short line that reads as a heading, or up to three whose earlier lines end in a word that
+    continues (`K UTREDNINGSOMRÅDE FÖR` / `KOMMUNIKATION`)."""
+    if len(lines) == 1:
+        return _looks_like_heading_line(lines[0], width)
+    return (
+        len(lines) <= 3
+        and all(line.split()[-1].lower() in CONTINUING for line in lines[:-1])
+        and all(len(line.strip()) < 0.85 * width for line in lines)
+        and _looks_like_heading_line(" ".join(line.strip() for line in lines), 2 * len(lines) * width)
+    )
 
 
 def _looks_like_heading_line(line: str, width: int) -> bool:

@@ -28,9 +28,7 @@ def content_id(data: bytes) -> str:
 
 
 def _head_lines(extracted: Extracted, limit: int = 60) -> list[str]:
-    lines = [
-        line.strip() for line in extracted.text.split("\n") if line.strip() and not line.startswith("<!--")
-    ]
+    lines = [line.strip() for line in extracted.text.split("\n") if line.strip() and not line.startswith("<!--")]
     return lines[:limit]
 
 
@@ -67,11 +65,7 @@ def _fill_fields(doc: Document, head_lines: list[str]) -> None:
         doc.organisation = meta.find_organisation(head, doc.remitting_body)
     if doc.doc_type == "dom":
         doc.title = meta.dom_title(head, doc.dnr) or ""
-    doc.title = (
-        doc.title
-        or meta.find_title(head_paragraphs or head_lines[:8], doc.doc_type, doc.body, doc.date)
-        or ""
-    )
+    doc.title = doc.title or meta.find_title(head_paragraphs or head_lines[:8], doc.doc_type, doc.body, doc.date) or ""
     if doc.doc_type == "remiss":
         doc.remiss_title = doc.title
 

@@ -23,6 +23,8 @@ from ingest.readers import is_supported
 from ingest.sidecar import load_sidecar
 from ingest.store import Store
 
+INDEX_VERSION = 2  # bump when parsing or chunking changes: the next ingest re-indexes every file
+
 
 @dataclass
 class FileResult:
@@ -51,9 +53,7 @@ class IngestReport:
 
     @property
     def changed(self) -> bool:
-        return bool(
-            self.pruned or self.recovered or any(f.status in ("added", "replaced") for f in self.files)
-        )
+        return bool(self.pruned or self.recovered or any(f.status in ("added", "replaced") for f in self.files))
 
     def summary(self) -> dict[str, Any]:
         done = [f for f in self.files if f.status in ("added", "replaced")]
@@ -82,9 +82,7 @@ def discover(paths: list[Path]) -> list[Path]:
 
 
 class Ingestor:
-    def __init__(
-        self, settings: Settings, embedder: Embedder | None = None, store: Store | None = None
-    ) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, store: Store | None = None) -> None:
         self.settings = settings
         self.embedder = embedder or make_embedder(settings)
         self.store = store or Store(settings, self.embedder.name)
@@ -147,7 +145,7 @@ class Ingestor:
         manifest = self.store.manifest() if manifest is None else manifest
         doc_id = content_id(data)
         same_path = [i for i, m in manifest.items() if m.get("source_path") == source]
-        sidecar = sidecar_hash(overrides)
+        sidecar = index_state(overrides)
         if doc_id in manifest and manifest[doc_id].get("sidecar_hash", "") == sidecar:
             self._retire(source, doc_id, same_path, manifest)
             meta = manifest[doc_id]
@@ -162,6 +160,8 @@ class Ingestor:
         vectors = self.embedder.embed_documents([c.index_text for c in chunks])
         self._keep_source(data, doc.id, filename)
         self.store.begin(doc, source, sidecar)
+        if doc.id in manifest:  # re-indexed (new parser or sidecar): drop the old chunks of this id first
+            self.store.chunks.delete(where={"doc_id": doc.id})
         self.store.write_chunks(doc, chunks, vectors)
         self.store.commit(doc, source, sidecar)
         manifest[doc.id] = {
@@ -171,7 +171,8 @@ class Ingestor:
             "sidecar_hash": sidecar,
         }
         self._retire(source, doc.id, same_path, manifest)
-        status = "replaced" if [i for i in same_path if i != doc.id] else "added"
+        # replaced: a new version of the file, or the same file with an edited sidecar
+        status = "replaced" if same_path else "added"
         return FileResult(
             source,
             status,
@@ -181,9 +182,7 @@ class Ingestor:
             pages=doc.pages,
         )
 
-    def _retire(
-        self, source: str, keep: str, same_path: list[str], manifest: dict[str, dict[str, Any]]
-    ) -> None:
+    def _retire(self, source: str, keep: str, same_path: list[str], manifest: dict[str, dict[str, Any]]) -> None:
         for old in same_path:
             if old != keep:
                 self.store.delete_document(old)
@@ -199,11 +198,7 @@ class Ingestor:
             tmp.replace(target)
 
     def source_file(self, doc_id: str) -> Path | None:
-        return (
-            next(iter(sorted(self.sources_dir.glob(f"{doc_id}.*"))), None)
-            if self.sources_dir.exists()
-            else None
-        )
+        return next(iter(sorted(self.sources_dir.glob(f"{doc_id}.*"))), None) if self.sources_dir.exists() else None
 
     def prune(self, manifest: dict[str, dict[str, Any]]) -> list[str]:
         gone = [i for i, m in manifest.items() if not Path(str(m.get("source_path", ""))).exists()]
@@ -231,6 +226,11 @@ class Ingestor:
 
     def remove_all_sources(self) -> None:
         shutil.rmtree(self.sources_dir, ignore_errors=True)
+
+
+def index_state(overrides: dict[str, Any] | None) -> str:
+    """What, besides the file's bytes, decides its index entry: the parser version and the sidecar."""
+    return f"v{INDEX_VERSION}:{sidecar_hash(overrides)}"
 
 
 def sidecar_hash(overrides: dict[str, Any] | None) -> str:

@@ -81,9 +81,7 @@ def _ends_with_abbreviation(text: str) -> bool:
     if not match:
         return False
     word = match.group(1).lower().lstrip('("“«')
-    return (
-        word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or bool(re.fullmatch(r"\d{1,2}", word))
-    )
+    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or bool(re.fullmatch(r"\d{1,2}", word))
 
 
 def split_spans(text: str) -> list[tuple[int, int]]:

@@ -28,9 +28,7 @@ def make_client(settings: Settings) -> Any:
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     try:
         if settings.chroma_host:
-            return chromadb.HttpClient(
-                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
-            )
+            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
         path = settings.ensure_data_dir() / "chroma"
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as exc:  # chromadb raises many types when the server is unreachable
@@ -186,16 +184,12 @@ class Store:
             got = self.chunks.get(include=["documents", "metadatas"], limit=page_size, offset=offset)
             if not got["ids"]:
                 return
-            for cid, text, meta in zip(
-                got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False
-            ):
+            for cid, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False):
                 if meta and meta.get("doc_id") in committed:
                     yield cid, text or "", dict(meta)
             offset += len(got["ids"])
 
-    def query(
-        self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None
-    ) -> list[tuple[str, float]]:
+    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         count = self.chunks.count()
         if count == 0:
             return []

@@ -84,8 +84,8 @@ def _known(text: str) -> bool:
     norm = _norm(text)
     return (
         norm in KNOWN_HEADINGS
-        or norm.startswith(("förslag till beslut", "sammanfattning av", "yrkanden i ", "utveckling av talan"))
-        or norm.endswith(("s domslut", "s domskäl"))  # `Mark- och miljööverdomstolens domslut`
+        or norm.startswith(("förslag till beslut", "sammanfattning av", "yrkanden ", "utveckling av talan"))
+        or norm.endswith(("domslut", "domskäl"))  # `Mark- och miljööverdomstolens domslut`, `DOMSKÄL`
     )
 
 
@@ -254,9 +254,7 @@ def _merge_head_labels(paragraphs: list[RawParagraph]) -> list[RawParagraph]:
     return out
 
 
-def build_sections(
-    paragraphs: list[RawParagraph], ocr: bool = False
-) -> tuple[list[Section], list[Statement]]:
+def build_sections(paragraphs: list[RawParagraph], ocr: bool = False) -> tuple[list[Section], list[Statement]]:
     builder = _Builder(ocr)
     in_head = True
     paragraphs = list(paragraphs)

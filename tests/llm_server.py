@@ -48,9 +48,7 @@ PASSAGE = re.compile(r'<passage id="(\d+)">\n(.*?)\n</passage>', re.DOTALL)
 
 
 def messages_of(request: dict[str, Any]) -> list[dict[str, str]]:
-    return [
-        {"role": str(m.get("role")), "content": str(m.get("content"))} for m in request.get("messages", [])
-    ]
+    return [{"role": str(m.get("role")), "content": str(m.get("content"))} for m in request.get("messages", [])]
 
 
 def user_text(request: dict[str, Any]) -> str:
@@ -139,9 +137,7 @@ class LLMServer:
             "object": "chat.completion",
             "created": int(time.time()),
             "model": self.model,
-            "choices": [
-                {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
-            ],
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
             "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
         }
 

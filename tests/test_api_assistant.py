@@ -74,9 +74,7 @@ def test_search_returns_ranked_hits(client: TestClient) -> None:
     assert hits[0]["doc_id"] == ids[SEED_FILES[2]] and "anhörig" in hits[0]["text"].lower()
     scores = [h["score"] for h in hits]
     assert scores == sorted(scores, reverse=True)
-    filtered = client.post(
-        "/v1/search", json={"query": "kommunen", "filters": {"dnr": "KS-2025-00102"}}
-    ).json()
+    filtered = client.post("/v1/search", json={"query": "kommunen", "filters": {"dnr": "KS-2025-00102"}}).json()
     assert filtered["results"] and {h["doc_id"] for h in filtered["results"]} <= {
         ids[SEED_FILES[0]],
         ids[SEED_FILES[1]],
@@ -92,13 +90,8 @@ def test_ask_stream_sends_citations_then_deltas_then_the_final_answer(client: Te
     names = [name for name, _ in events]
     assert names[0] == "citations" and names[-1] == "final" and set(names[1:-1]) == {"delta"}
     final = events[-1][1]
-    assert (
-        final["answer"] == plain["answer"]
-        and final["citations"] == plain["citations"] == events[0][1]["citations"]
-    )
-    assert (
-        "".join(data["text"] for name, data in events if name == "delta").strip() == plain["answer"].strip()
-    )
+    assert final["answer"] == plain["answer"] and final["citations"] == plain["citations"] == events[0][1]["citations"]
+    assert "".join(data["text"] for name, data in events if name == "delta").strip() == plain["answer"].strip()
     assert final["timings"]["total_ms"] >= 0
 
 

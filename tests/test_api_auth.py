@@ -54,9 +54,7 @@ def test_admin_endpoints_are_closed_when_no_admin_key_is_configured(open_client:
     doc_id = open_client.get("/v1/documents").json()["results"][0]["id"]
     for key in (None, "anything", ADMIN):
         headers = {"Authorization": f"Bearer {key}"} if key else {}
-        error = assert_error_shape(
-            open_client.delete(f"/v1/documents/{doc_id}", headers=headers), 403, "forbidden"
-        )
+        error = assert_error_shape(open_client.delete(f"/v1/documents/{doc_id}", headers=headers), 403, "forbidden")
         assert "no admin key is configured" in error["message"]
         files = {"files": ("x.txt", b"Kommunstyrelsen\n\nEn mening om kommunen.", "text/plain")}
         assert_error_shape(open_client.post("/v1/documents", files=files, headers=headers), 403, "forbidden")
@@ -71,9 +69,7 @@ def test_reader_endpoints_need_a_valid_key(keyed_client: TestClient) -> None:
         assert response.headers["www-authenticate"] == "Bearer"
         wrong = keyed_client.request(method, url, headers={"Authorization": "Bearer nope"}, **kwargs)
         assert "not valid" in assert_error_shape(wrong, 401, "unauthorized")["message"]
-        assert_error_shape(
-            keyed_client.request(method, url, headers={"X-API-Key": "reader-on"}, **kwargs), 401
-        )
+        assert_error_shape(keyed_client.request(method, url, headers={"X-API-Key": "reader-on"}, **kwargs), 401)
         for headers in (
             {"Authorization": f"Bearer {READERS[0]}"},
             {"X-API-Key": READERS[1]},
@@ -89,13 +85,9 @@ def test_admin_endpoints_need_the_admin_key(keyed_client: TestClient) -> None:
     reader = {"Authorization": f"Bearer {READERS[0]}"}
     doc_id = keyed_client.get("/v1/documents", headers=reader).json()["results"][0]["id"]
     assert_error_shape(keyed_client.delete(f"/v1/documents/{doc_id}"), 403, "forbidden")
-    error = assert_error_shape(
-        keyed_client.delete(f"/v1/documents/{doc_id}", headers=reader), 403, "forbidden"
-    )
+    error = assert_error_shape(keyed_client.delete(f"/v1/documents/{doc_id}", headers=reader), 403, "forbidden")
     assert "not it" in error["message"]
-    assert_error_shape(
-        keyed_client.delete(f"/v1/documents/{doc_id}", headers={"X-API-Key": "admin-secre"}), 403
-    )
+    assert_error_shape(keyed_client.delete(f"/v1/documents/{doc_id}", headers={"X-API-Key": "admin-secre"}), 403)
     assert keyed_client.get(f"/v1/documents/{doc_id}", headers=reader).status_code == 200
     response = keyed_client.delete(f"/v1/documents/{doc_id}", headers={"X-API-Key": ADMIN})
     assert response.status_code == 200 and response.json()["deleted"] == doc_id

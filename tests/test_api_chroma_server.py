@@ -43,10 +43,7 @@ def _start_chroma(path: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
         if process.poll() is not None:
             raise RuntimeError(f"chroma exited: {log.read_text()[-2000:]}")
         try:
-            if (
-                httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1, trust_env=False).status_code
-                == 200
-            ):
+            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1, trust_env=False).status_code == 200:
                 return process
         except httpx.HTTPError:
             time.sleep(0.2)
@@ -98,9 +95,7 @@ def test_two_replicas_share_one_chroma_server(tmp_path: Path) -> None:
             time.sleep(0.3)
             hits = b.post("/v1/search", json={"query": "områdessamverkan", "k": 3}).json()["results"]
             assert hits and hits[0]["doc_id"] == uploaded["doc_id"]
-            answer = b.post(
-                "/v1/ask", json={"question": "Vad anser kommunstyrelsen om områdessamverkan?"}
-            ).json()
+            answer = b.post("/v1/ask", json={"question": "Vad anser kommunstyrelsen om områdessamverkan?"}).json()
             assert uploaded["doc_id"] in {c["doc_id"] for c in answer["citations"]}
 
             _stop(chroma)

@@ -56,11 +56,7 @@ def test_list_has_every_document_with_fields_and_facets(client: TestClient) -> N
     assert _facet(page, "types") == {"yttrande": 1, "tjänsteutlåtande": 1, "riktlinje": 1}
     assert _facet(page, "years") == {"2025": 3}
     yttrande = next(d for d in page["results"] if d["doc_type"] == "yttrande")
-    assert (
-        yttrande["dnr"] == ["KS-2025-00102"]
-        and yttrande["date"] == "2025-02-05"
-        and yttrande["paragraphs"] > 5
-    )
+    assert yttrande["dnr"] == ["KS-2025-00102"] and yttrande["date"] == "2025-02-05" and yttrande["paragraphs"] > 5
     dates = [d["date"] for d in page["results"]]
     assert dates == sorted(dates, reverse=True)
 
@@ -146,9 +142,7 @@ def test_upload_ingests_and_the_document_answers(client: TestClient, data_dir: P
 
 def test_upload_reports_a_corrupt_pdf_and_leaves_the_index_intact(client: TestClient, data_dir: Path) -> None:
     ids_before = _ids(client)
-    response = _upload(
-        client, ("trasig.pdf", CORRUPT_PDF), (UPLOAD_FILE_2, corpus_file(UPLOAD_FILE_2).read_bytes())
-    )
+    response = _upload(client, ("trasig.pdf", CORRUPT_PDF), (UPLOAD_FILE_2, corpus_file(UPLOAD_FILE_2).read_bytes()))
     assert response.status_code == 200, response.text
     broken, good = response.json()["results"]
     assert broken["status"] == "skipped" and "PDF" in broken["reason"] and broken["doc_id"] is None
@@ -173,9 +167,7 @@ def test_upload_rejects_unsupported_types_and_unusable_names(client: TestClient)
     assert len(_ids(client)) == len(SEED_FILES)
 
 
-def test_path_components_in_file_names_are_dropped(
-    client: TestClient, data_dir: Path, tmp_path: Path
-) -> None:
+def test_path_components_in_file_names_are_dropped(client: TestClient, data_dir: Path, tmp_path: Path) -> None:
     data = corpus_file(UPLOAD_FILE).read_bytes()
     result = _upload(client, ("../../utanfor.txt", data)).json()["results"][0]
     assert result["status"] == "added"

@@ -39,9 +39,7 @@ def test_wrong_method_is_405_in_the_error_shape(client: TestClient) -> None:
 
 
 def test_malformed_json_is_400_with_a_helpful_message(client: TestClient) -> None:
-    response = client.post(
-        "/v1/ask", content=b'{"question": "Vad', headers={"content-type": "application/json"}
-    )
+    response = client.post("/v1/ask", content=b'{"question": "Vad', headers={"content-type": "application/json"})
     error = assert_error_shape(response, 400, "malformed_json")
     assert "not valid JSON" in error["message"]
 
@@ -60,9 +58,7 @@ def test_unknown_filter_key_names_the_allowed_keys(client: TestClient) -> None:
 
 
 def test_unknown_top_level_key_and_unknown_query_parameter_are_rejected(client: TestClient) -> None:
-    error = assert_error_shape(
-        client.post("/v1/ask", json={"question": "x", "k": 3}), 422, "validation_error"
-    )
+    error = assert_error_shape(client.post("/v1/ask", json={"question": "x", "k": 3}), 422, "validation_error")
     assert "question" in error["message"] and "history" in error["message"]
     error = assert_error_shape(client.get("/v1/documents", params={"organ": "KS"}), 422, "validation_error")
     assert error["details"][0]["loc"] == "query.organ"
@@ -98,11 +94,7 @@ def test_oversized_json_body_is_413(client: TestClient) -> None:
 def test_unexpected_exception_is_500_without_internals(client: TestClient) -> None:
     response = client.get("/v1/test-boom", headers={"X-Request-ID": "trace-me-42"})
     error = assert_error_shape(response, 500, "internal_error")
-    assert (
-        "secret" not in response.text
-        and "passwd" not in response.text
-        and "RuntimeError" not in response.text
-    )
+    assert "secret" not in response.text and "passwd" not in response.text and "RuntimeError" not in response.text
     assert "trace-me-42" in error["message"]
     assert response.headers["x-request-id"] == "trace-me-42"
 
@@ -115,15 +107,11 @@ def test_request_id_is_echoed_or_generated(client: TestClient) -> None:
     assert unsafe != "bad id\twith spaces" and len(unsafe) == 32
 
 
-def test_access_log_is_one_json_object_per_request(
-    client: TestClient, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_access_log_is_one_json_object_per_request(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
     from assistant.api.logs import JsonFormatter
 
     with caplog.at_level(logging.INFO, logger="remiss.access"):
-        client.post(
-            "/v1/search", json={"query": "anhörigstöd", "k": 3}, headers={"X-Request-ID": "log-test-1"}
-        )
+        client.post("/v1/search", json={"query": "anhörigstöd", "k": 3}, headers={"X-Request-ID": "log-test-1"})
     records = [r for r in caplog.records if r.name == "remiss.access"]
     assert len(records) == 1
     line = json.loads(JsonFormatter().format(records[0]))

@@ -73,9 +73,7 @@ def test_openai_client_chat_completion(server: LiveServer) -> None:
     ids = _doc_ids(server)
     client = _openai(server)
     assert [m.id for m in client.models.list()] == ["remissarkivet"]
-    reply = client.chat.completions.create(
-        model="remissarkivet", messages=[{"role": "user", "content": Q_ANHORIG}]
-    )
+    reply = client.chat.completions.create(model="remissarkivet", messages=[{"role": "user", "content": Q_ANHORIG}])
     text = reply.choices[0].message.content or ""
     assert "[1]" in text and "\n\nKällor:\n[1] " in text
     citations = (reply.model_extra or {})["citations"]
@@ -83,9 +81,7 @@ def test_openai_client_chat_completion(server: LiveServer) -> None:
     assert (reply.choices[0].message.model_extra or {})["citations"] == citations
     for citation in citations:
         assert citation["paragraph_id"] in text
-    assert (
-        reply.choices[0].finish_reason == "stop" and reply.usage is not None and reply.usage.total_tokens > 0
-    )
+    assert reply.choices[0].finish_reason == "stop" and reply.usage is not None and reply.usage.total_tokens > 0
 
 
 def test_openai_client_streamed_chat_completion(server: LiveServer) -> None:
@@ -116,9 +112,7 @@ def test_openai_client_errors(server: LiveServer) -> None:
             model="remissarkivet", messages=[{"role": "user", "content": Q_ANHORIG}]
         )
     with pytest.raises(openai.NotFoundError) as not_found:
-        _openai(server).chat.completions.create(
-            model="gpt-4o", messages=[{"role": "user", "content": Q_ANHORIG}]
-        )
+        _openai(server).chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": Q_ANHORIG}])
     assert "remissarkivet" in str(not_found.value)
     with pytest.raises(openai.UnprocessableEntityError):
         _openai(server).chat.completions.create(
@@ -162,10 +156,7 @@ def test_concurrent_asks_during_upload_all_answer_and_nothing_is_lost(
                         ):
                             failures.append(f"{worker}/{count}: {response.status_code} {str(body)[:300]}")
                         hits = client.post("/v1/search", json={"query": "anhörigstöd", "k": 3})
-                        if (
-                            hits.status_code != 200
-                            or hits.json()["results"][0]["doc_id"] != ids[SEED_FILES[2]]
-                        ):
+                        if hits.status_code != 200 or hits.json()["results"][0]["doc_id"] != ids[SEED_FILES[2]]:
                             failures.append(f"{worker}/{count} search: {hits.status_code} {hits.text[:300]}")
                         feedback = client.post(
                             "/v1/feedback",
@@ -209,9 +200,9 @@ def test_concurrent_asks_during_upload_all_answer_and_nothing_is_lost(
             assert feedback["total"] == total
             assert len({f["comment"] for f in feedback["results"]}) == total
             answer = client.post("/v1/ask", json={"question": Q_OMRADE}).json()
-            assert results[0]["doc_id"] in {c["doc_id"] for c in answer["citations"]} or results[1][
-                "doc_id"
-            ] in {c["doc_id"] for c in answer["citations"]}
+            assert results[0]["doc_id"] in {c["doc_id"] for c in answer["citations"]} or results[1]["doc_id"] in {
+                c["doc_id"] for c in answer["citations"]
+            }
         assert "Traceback" not in server.log.read_text()
 
 

@@ -55,12 +55,8 @@ CASES = [
 ]  # nothing to make invalid there
 
 
-@pytest.mark.parametrize(
-    ("method", "path", "mode"), CASES, ids=[f"{m} {p} {mode.value}" for m, p, mode in CASES]
-)
-def test_operation_conforms_to_the_schema(
-    api_schema: Any, method: str, path: str, mode: GenerationMode
-) -> None:
+@pytest.mark.parametrize(("method", "path", "mode"), CASES, ids=[f"{m} {p} {mode.value}" for m, p, mode in CASES])
+def test_operation_conforms_to_the_schema(api_schema: Any, method: str, path: str, mode: GenerationMode) -> None:
     operation = api_schema[path][method]
     calls: list[int] = []
 

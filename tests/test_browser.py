@@ -34,9 +34,7 @@ ARGS = [
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.is_file(), reason="/usr/bin/chromium is missing (scripts/setup installs it)"
-    ),
+    pytest.mark.skipif(not CHROMIUM.is_file(), reason="/usr/bin/chromium is missing (scripts/setup installs it)"),
 ]
 
 

@@ -58,9 +58,7 @@ CLAIM_SLUTFORVAR = (
     "Kommunstyrelsen ser det som en stor brist att kommunen inte behöver tillstyrka ett principbeslut "
     "om mellan- och slutförvaring av avfall"
 )
-CLAIM_DRICKSVATTEN = (
-    "Kommunstyrelsen anser att dricksvattenkontroll och analys av strålning i dricksvatten är viktig"
-)
+CLAIM_DRICKSVATTEN = "Kommunstyrelsen anser att dricksvattenkontroll och analys av strålning i dricksvatten är viktig"
 PASSAGE_BLOCK = re.compile(r'<passage id="(\d+)">\n(.*?)\n</passage>', re.DOTALL)
 
 
@@ -73,9 +71,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("generative")
     extra = root / "corpus"
     extra.mkdir()
-    (extra / "testby_ks_tjansteskrivelse_cykelparkering_2025-05-12.txt").write_text(
-        INJECTED_DOC, encoding="utf-8"
-    )
+    (extra / "testby_ks_tjansteskrivelse_cykelparkering_2025-05-12.txt").write_text(INJECTED_DOC, encoding="utf-8")
     settings = Settings.model_validate({"data_dir": root / "data"})
     report = AssistantService(settings).ingestor.ingest([*(CORPUS / f for f in FILES), extra])
     assert report.count("added") == len(FILES) + 1, report.summary()
@@ -90,9 +86,7 @@ def llm() -> Iterator[LLMServer]:
 
 
 def make_service(data_dir: Path, base_url: str | None, timeout: float = 5.0) -> AssistantService:
-    settings = Settings.model_validate(
-        {"data_dir": data_dir, "llm_base_url": base_url, "llm_timeout": timeout}
-    )
+    settings = Settings.model_validate({"data_dir": data_dir, "llm_base_url": base_url, "llm_timeout": timeout})
     return AssistantService(settings)
 
 
@@ -163,9 +157,7 @@ def test_valid_citations_are_kept_renumbered_and_mapped_to_their_paragraphs(
     assert request["model"] == service.settings.llm_model and not request.get("stream")
 
 
-def test_fabricated_citation_is_removed_and_its_sentence_flagged(
-    service: AssistantService, llm: LLMServer
-) -> None:
+def test_fabricated_citation_is_removed_and_its_sentence_flagged(service: AssistantService, llm: LLMServer) -> None:
     sent: dict[int, str] = {}
 
     def reply(request: dict[str, Any]) -> str:
@@ -311,9 +303,7 @@ def test_llm_down_falls_back_to_the_extractive_answer(data_dir: Path) -> None:
     assert [c.model_dump() for c in final.citations] == events[0]["citations"]
 
 
-def test_server_errors_and_timeouts_fall_back_to_the_extractive_answer(
-    data_dir: Path, llm: LLMServer
-) -> None:
+def test_server_errors_and_timeouts_fall_back_to_the_extractive_answer(data_dir: Path, llm: LLMServer) -> None:
     expected = extractive_answer(data_dir, Q_NUCLEAR)
 
     llm.reset()
@@ -331,9 +321,7 @@ def test_server_errors_and_timeouts_fall_back_to_the_extractive_answer(
     assert answer.answer == expected.answer
 
 
-def test_stream_broken_midway_ends_with_the_extractive_answer(
-    service: AssistantService, llm: LLMServer
-) -> None:
+def test_stream_broken_midway_ends_with_the_extractive_answer(service: AssistantService, llm: LLMServer) -> None:
     llm.script(Break(f"{CLAIM_SLUTFORVAR} [1"))
     events = list(service.ask_stream(Q_NUCLEAR))
 

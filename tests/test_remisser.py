@@ -77,9 +77,7 @@ def test_grouping_by_ref_then_by_remitter_and_title_prefix() -> None:
             "Yttrande över Region Hallands remiss av Regional fysisk plan",
             remitting_body="Region Halland",
         ),
-        _fields(
-            "e", "Yttrande över Region Skånes remiss av Regional fysisk plan", remitting_body="Region Skåne"
-        ),
+        _fields("e", "Yttrande över Region Skånes remiss av Regional fysisk plan", remitting_body="Region Skåne"),
         _fields(
             "f",
             "Remiss SOU 2025:5 Avgift för samverkan",
@@ -118,9 +116,7 @@ def _doc(sections: list[tuple[str, list[str]]]) -> Document:
         )
     ]
     for i, (heading, texts) in enumerate(sections, start=1):
-        paragraphs = [
-            Paragraph(id=f"s{i}.p{n}", section_id=f"s{i}", number=n, text=t) for n, t in enumerate(texts, 1)
-        ]
+        paragraphs = [Paragraph(id=f"s{i}.p{n}", section_id=f"s{i}", number=n, text=t) for n, t in enumerate(texts, 1)]
         out.append(Section(id=f"s{i}", heading=heading, paragraphs=paragraphs))
     return Document(id="doc1", title="Yttrande", doc_type="yttrande", sections=out)
 
@@ -148,9 +144,7 @@ def test_overall_stance_prefers_sammanfattande_installning_over_later_sections()
 def test_overall_stance_falls_back_to_the_proposal_and_else_stays_unclear() -> None:
     doc = _doc([("Förslag till beslut", ["Nämnden har inget att erinra mot förslaget."])])
     assert rm.overall_stance(doc).stance == "inget att erinra"
-    silent = _doc(
-        [("Bakgrund", ["Kommunen tillstyrker förslaget."]), ("Förslag till beslut", ["Nämnden antar."])]
-    )
+    silent = _doc([("Bakgrund", ["Kommunen tillstyrker förslaget."]), ("Förslag till beslut", ["Nämnden antar."])])
     assert rm.overall_stance(silent) == Stance(stance="unclear")
 
 
@@ -267,9 +261,7 @@ def test_overview_sou_2025_8_overall_and_per_section(service: AssistantService) 
     assert positions["3.1"].stance.stance == "tillstyrker"
     assert positions["3.5"].stance.stance == "tillstyrker med synpunkter"
     assert "instämmer inte" in (positions["3.5"].stance.quote or "")
-    assert (
-        positions["4.1"].stance.reservation is not None and "förordar" in positions["4.1"].stance.reservation
-    )
+    assert positions["4.1"].stance.reservation is not None and "förordar" in positions["4.1"].stance.reservation
     for position in yttrande.sections:
         assert position.paragraph_id == position.stance.paragraph_id
         _assert_quoted(service, position.stance)

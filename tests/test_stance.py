@@ -98,9 +98,7 @@ def test_reservation_in_another_sentence_is_quoted_separately() -> None:
 
 
 def test_no_objection_with_criticism_elsewhere_is_med_synpunkter() -> None:
-    reading = st.read(
-        ["Kommunen har inget att erinra mot förslaget. Kommunen ser dock en risk för högre kostnader."]
-    )
+    reading = st.read(["Kommunen har inget att erinra mot förslaget. Kommunen ser dock en risk för högre kostnader."])
     assert reading.stance == "tillstyrker med synpunkter"
     assert reading.reservation == "Kommunen ser dock en risk för högre kostnader."
 

@@ -65,9 +65,7 @@ def document() -> Document:
 def test_citation_label_names_body_type_dnr_date_and_section() -> None:
     label = citation_label(citation())
     assert label == "[1] Kommunstyrelsen · PM · KS 2019/1618 · 2019-11-27 · Ersättaryttrande (Fi)"
-    assert citation_label(citation(body=None, dnr=[], date=None, doc_type="other")).startswith(
-        "[1] odaterat ·"
-    )
+    assert citation_label(citation(body=None, dnr=[], date=None, doc_type="other")).startswith("[1] odaterat ·")
 
 
 def test_answer_markdown_escapes_and_badges_markers() -> None:
@@ -107,9 +105,7 @@ def test_pages_label() -> None:
 
 
 def test_export_markdown_has_question_answer_and_sources() -> None:
-    answer = Answer(
-        answer="Sissela Nordling Blanco [1].", citations=[citation()], abstained=False, mode="extractive"
-    )
+    answer = Answer(answer="Sissela Nordling Blanco [1].", citations=[citation()], abstained=False, mode="extractive")
     md = export_markdown("Vem lämnade ersättaryttrande?", answer)
     assert md.startswith("# Fråga\n\nVem lämnade ersättaryttrande?")
     assert "## Svar\n\nSissela Nordling Blanco [1]." in md
@@ -118,12 +114,8 @@ def test_export_markdown_has_question_answer_and_sources() -> None:
 
 
 def test_export_markdown_of_an_abstention_lists_nearest() -> None:
-    nearest = [
-        DocRef(doc_id="d2", title="Budget", doc_type="tjänsteutlåtande", body="IFO", date=None, dnr=[])
-    ]
-    answer = Answer(
-        answer="Jag hittar inget.", citations=[], abstained=True, mode="extractive", nearest=nearest
-    )
+    nearest = [DocRef(doc_id="d2", title="Budget", doc_type="tjänsteutlåtande", body="IFO", date=None, dnr=[])]
+    answer = Answer(answer="Jag hittar inget.", citations=[], abstained=True, mode="extractive", nearest=nearest)
     md = export_markdown("Vad kostar det?", answer)
     assert "## Källor" not in md
     assert "## Närmaste dokument" in md and "- Budget – IFO · tjänsteutlåtande · odaterat" in md
@@ -153,9 +145,7 @@ def test_remiss_rows_export_as_csv_and_markdown() -> None:
         remitting_body=None,
         remisstid=None,
         answers=1,
-        responses=[
-            RemissAnswer(doc=doc, stance=Stance(stance="tillstyrker", quote="Kommunen | tillstyrker."))
-        ],
+        responses=[RemissAnswer(doc=doc, stance=Stance(stance="tillstyrker", quote="Kommunen | tillstyrker."))],
     )
     rows = remiss_rows(overview)
     assert rows[0]["Ställningstagande"] == "Tillstyrker" and rows[0]["Dnr"] == "KS 2025/0042"

@@ -161,9 +161,7 @@ def test_chat_answers_with_citation_chips_and_opens_the_highlighted_paragraph(ap
     assert "Sissela Nordling Blanco" in texts(at)
     chips = [b for b in at.button if b.label.startswith("[1] ")]
     assert chips, texts(at)
-    assert chips[0].label.startswith(
-        "[1] Kommunstyrelsen · PM · KS 2019/1618 · 2019-11-27 · Ersättaryttrande"
-    )
+    assert chips[0].label.startswith("[1] Kommunstyrelsen · PM · KS 2019/1618 · 2019-11-27 · Ersättaryttrande")
     chips[0].click().run()
     assert not at.exception
     html = "\n".join(m.value for m in at.markdown)
@@ -279,9 +277,7 @@ def test_precedents_from_pasted_text_and_from_a_pdf(app: AppTest) -> None:
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("helvetica", size=12)
-    pdf.multi_cell(
-        0, 8, "Remiss om trygghet och studiero i skolan. Kommunen ombeds yttra sig over forslagen."
-    )
+    pdf.multi_cell(0, 8, "Remiss om trygghet och studiero i skolan. Kommunen ombeds yttra sig over forslagen.")
     at.file_uploader(key="prec_file").set_value(("remiss.pdf", bytes(pdf.output()), "application/pdf")).run()
     next(b for b in at.button if b.label == "Hitta liknande ärenden").click().run()
     assert not at.exception

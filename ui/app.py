@@ -40,12 +40,8 @@ pages = [
 ]
 if importlib.util.find_spec("ui.eval_view") is not None:
     pages.append(
-        st.Page(
-            HERE / "evaluation.py", title="Utvärdering", icon=":material/analytics:", url_path="utvardering"
-        )
+        st.Page(HERE / "evaluation.py", title="Utvärdering", icon=":material/analytics:", url_path="utvardering")
     )
-pages.append(
-    st.Page(HERE / "feedback.py", title="Återkoppling", icon=":material/reviews:", url_path="aterkoppling")
-)
+pages.append(st.Page(HERE / "feedback.py", title="Återkoppling", icon=":material/reviews:", url_path="aterkoppling"))
 
 st.navigation(pages).run()

@@ -126,13 +126,9 @@ def abstention(key: str, answer: Answer) -> None:
         icon=":material/search_off:",
     )
     if answer.nearest:
-        st.caption(
-            "Närmast ligger dessa dokument, men de besvarar inte frågan säkert. Öppna dem för att läsa själv:"
-        )
+        st.caption("Närmast ligger dessa dokument, men de besvarar inte frågan säkert. Öppna dem för att läsa själv:")
         for d in answer.nearest:
-            if st.button(
-                docref_label(d), key=f"{key}-n{d.doc_id}", icon=":material/description:", type="tertiary"
-            ):
+            if st.button(docref_label(d), key=f"{key}-n{d.doc_id}", icon=":material/description:", type="tertiary"):
                 document_dialog(d.doc_id)
 
 
@@ -189,9 +185,7 @@ def show_message(m: dict[str, Any]) -> None:
         else:
             st.markdown(answer_markdown(answer.answer))
             if answer.flagged:
-                st.caption(
-                    f"{len(answer.flagged)} mening(ar) kunde inte beläggas med källa och har tagits bort."
-                )
+                st.caption(f"{len(answer.flagged)} mening(ar) kunde inte beläggas med källa och har tagits bort.")
             if answer.citations:
                 citation_chips(m["id"], answer.citations)
         if m.get("filters"):
@@ -201,9 +195,7 @@ def show_message(m: dict[str, Any]) -> None:
 
 def render() -> None:
     inject_css()
-    st.sidebar.button(
-        "Ny konversation", on_click=new_conversation, icon=":material/add_comment:", width="stretch"
-    )
+    st.sidebar.button("Ny konversation", on_click=new_conversation, icon=":material/add_comment:", width="stretch")
     filters = filter_sidebar(facets(), FILTER_NOTE)
     st.title("Fråga arkivet", anchor=False)
     if not messages():

@@ -17,9 +17,7 @@ import httpx
 from assistant.schemas import Answer, Precedent, RemissOverview, RemissSummary, SearchHit
 from ingest.models import Document
 
-DOWN = (
-    "Tjänsten svarar inte just nu. Försök igen om en stund eller be den som driver Remissarkivet starta den."
-)
+DOWN = "Tjänsten svarar inte just nu. Försök igen om en stund eller be den som driver Remissarkivet starta den."
 SLOW = "Tjänsten svarar inte just nu (den tog för lång tid på sig). Försök igen om en stund."
 BROKEN = "Tjänsten skickade ett svar som inte gick att läsa. Försök igen om en stund."
 AUTH = "Tjänsten nekade åtkomst: kontrollera API-nyckeln (REMISS_API_KEY)."
@@ -184,9 +182,7 @@ class ApiClient:
         history: list[dict[str, str]] | None = None,
     ) -> Answer:
         body = {"question": question, "filters": filters or None, "history": history or []}
-        answer: Answer = self._parse(
-            Answer, self._json("POST", "/v1/ask", json=body, timeout=self.ask_timeout)
-        )
+        answer: Answer = self._parse(Answer, self._json("POST", "/v1/ask", json=body, timeout=self.ask_timeout))
         return answer
 
     def ask_stream(
@@ -199,9 +195,7 @@ class ApiClient:
         body = {"question": question, "filters": filters or None, "history": history or [], "stream": True}
         headers = {"Accept": "text/event-stream"}
         try:
-            with self._http.stream(
-                "POST", "/v1/ask", json=body, headers=headers, timeout=self.ask_timeout
-            ) as r:
+            with self._http.stream("POST", "/v1/ask", json=body, headers=headers, timeout=self.ask_timeout) as r:
                 if r.status_code >= 400:
                     r.read()
                     raise _error_from(r)

@@ -43,9 +43,7 @@ def _rows(documents: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 
 def browse(filters: dict[str, Any]) -> None:
-    query = st.text_input(
-        "Sök bland dokumenten", key="doc_q", placeholder="Titel, diarienummer eller ord i texten"
-    )
+    query = st.text_input("Sök bland dokumenten", key="doc_q", placeholder="Titel, diarienummer eller ord i texten")
     page = int(st.session_state.get("doc_page", 0))
     params = {**filters, "q": query.strip() or None, "offset": page * PAGE_SIZE, "limit": PAGE_SIZE}
     data = call(lambda: client().documents(params))
@@ -57,9 +55,7 @@ def browse(filters: dict[str, Any]) -> None:
         st.info("Inga dokument matchar sökningen och filtren.")
         return
     first = page * PAGE_SIZE + 1
-    st.caption(
-        f"Visar {first}–{first + len(documents) - 1} av {total} dokument. Markera en rad för att läsa det."
-    )
+    st.caption(f"Visar {first}–{first + len(documents) - 1} av {total} dokument. Markera en rad för att läsa det.")
     event = st.dataframe(
         _rows(documents),
         key=f"doc_table_{page}",
@@ -94,9 +90,7 @@ def browse(filters: dict[str, Any]) -> None:
 
 
 def search(filters: dict[str, Any]) -> None:
-    query = st.text_input(
-        "Sök stycken i texten", key="hit_q", placeholder="t.ex. särskilt uttalande om innovation"
-    )
+    query = st.text_input("Sök stycken i texten", key="hit_q", placeholder="t.ex. särskilt uttalande om innovation")
     if not query.strip():
         st.caption("Textsökningen visar de stycken som bäst matchar orden, med filtren i sidopanelen.")
         return

@@ -59,9 +59,7 @@ def metrics_rows(runs: list[RunInfo]) -> list[dict[str, Any]]:
         row: dict[str, Any] = {"metric": m.LABELS[metric]}
         for run in runs:
             value = run.summary["overall"].get(metric)
-            row[run.label] = (
-                None if value is None else round(float(value), 3 if not metric.endswith("_ms") else 1)
-            )
+            row[run.label] = None if value is None else round(float(value), 3 if not metric.endswith("_ms") else 1)
         rows.append(row)
     return rows
 
@@ -69,9 +67,7 @@ def metrics_rows(runs: list[RunInfo]) -> list[dict[str, Any]]:
 def tag_rows(runs: list[RunInfo], metric: str) -> dict[str, dict[str, float | None]]:
     """tag -> {run label -> value of `metric` on that tag}."""
     tags = sorted({t for run in runs for t in run.summary.get("per_tag", {})})
-    return {
-        t: {run.label: run.summary.get("per_tag", {}).get(t, {}).get(metric) for run in runs} for t in tags
-    }
+    return {t: {run.label: run.summary.get("per_tag", {}).get(t, {}).get(metric) for run in runs} for t in tags}
 
 
 def render(runs_dir: Path) -> None:
@@ -81,9 +77,7 @@ def render(runs_dir: Path) -> None:
     st.header("Utvärdering")
     runs = find_runs(runs_dir)
     if not runs:
-        st.info(
-            f"Inga körningar i {runs_dir}. Kör `remiss eval run eval/sets/dev.yaml --out {runs_dir}/<namn>`."
-        )
+        st.info(f"Inga körningar i {runs_dir}. Kör `remiss eval run eval/sets/dev.yaml --out {runs_dir}/<namn>`.")
         return
     labels = [r.label for r in runs]
     chosen_labels = st.multiselect("Körningar", labels, default=labels[:3], key="eval_runs")
@@ -93,14 +87,10 @@ def render(runs_dir: Path) -> None:
         return
     st.subheader("Mått")
     table = pd.DataFrame(metrics_rows(chosen)).set_index("metric")
-    st.dataframe(table, width="stretch")
-    st.caption(
-        "Kvalitetsmått 0–1 (högre är bättre); latens i ms på klientsidan. Definitioner: eval/metrics.py."
-    )
+    st.dataframe(table, width="stretch", height=36 * (len(table) + 1) + 4)
+    st.caption("Kvalitetsmått 0–1 (högre är bättre); latens i ms på klientsidan. Definitioner: eval/metrics.py.")
     st.subheader("Per tagg")
-    metric = st.selectbox(
-        "Mått", list(m.QUALITY_METRICS), format_func=lambda x: m.LABELS[x], key="eval_tag_metric"
-    )
+    metric = st.selectbox("Mått", list(m.QUALITY_METRICS), format_func=lambda x: m.LABELS[x], key="eval_tag_metric")
     per_tag = pd.DataFrame.from_dict(tag_rows(chosen, metric), orient="index")
     if per_tag.dropna(how="all").empty:
         st.info("Måttet gäller inga frågor i de valda körningarna.")

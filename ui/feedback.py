@@ -21,9 +21,7 @@ COLUMNS = {
 
 def render() -> None:
     st.title("Återkoppling", anchor=False)
-    st.markdown(
-        "Omdömen (tumme upp eller ned) och kommentarer som användarna har lämnat på svaren i chatten."
-    )
+    st.markdown("Omdömen (tumme upp eller ned) och kommentarer som användarna har lämnat på svaren i chatten.")
     items = call(client().feedback)
     if items is None:
         return

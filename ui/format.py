@@ -55,9 +55,7 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
-def doc_facts(
-    body: str | None, doc_type: str, dnr: Sequence[str], date: str | None, most_dnr: int = 0
-) -> list[str]:
+def doc_facts(body: str | None, doc_type: str, dnr: Sequence[str], date: str | None, most_dnr: int = 0) -> list[str]:
     """The short facts that identify a document, in reading order, empty ones left out."""
     facts = [body or "", doc_type if doc_type and doc_type != "other" else "", dnr_label(dnr, most_dnr)]
     facts.append(date or "odaterat")
@@ -83,13 +81,7 @@ def highlight_html(text: str, start: int, end: int) -> str:
     """The paragraph as HTML with [start, end) marked; offsets outside the text mark nothing."""
     if not 0 <= start < end <= len(text):
         return _html_lines(text)
-    return (
-        _html_lines(text[:start])
-        + "<mark>"
-        + _html_lines(text[start:end])
-        + "</mark>"
-        + _html_lines(text[end:])
-    )
+    return _html_lines(text[:start]) + "<mark>" + _html_lines(text[start:end]) + "</mark>" + _html_lines(text[end:])
 
 
 def _html_lines(text: str) -> str:

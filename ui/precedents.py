@@ -51,9 +51,7 @@ def source_text() -> str | None:
             st.error("Filen gick inte att läsa. Klistra in texten i stället.", icon=":material/error:")
             return None
         if not text:
-            st.warning(
-                "Ingen text hittades i filen (en inskannad PDF saknar text). Klistra in texten i stället."
-            )
+            st.warning("Ingen text hittades i filen (en inskannad PDF saknar text). Klistra in texten i stället.")
             return None
         return text
     text = str(st.session_state.get("prec_text") or "").strip()
@@ -70,9 +68,7 @@ def show_precedent(i: int, p: Precedent) -> None:
         if p.proposal:
             st.markdown("**Förslag till beslut**")
             st.markdown(
-                "\n".join(
-                    f"> {md_escape(line)}" if line.strip() else ">" for line in p.proposal.strip().split("\n")
-                )
+                "\n".join(f"> {md_escape(line)}" if line.strip() else ">" for line in p.proposal.strip().split("\n"))
             )
         else:
             st.caption("Inget förslag till beslut hittades i dokumentet.")

@@ -45,9 +45,7 @@ def header(o: RemissOverview) -> None:
     if o.remiss_docs:
         with st.expander(f"Remisshandlingar ({len(o.remiss_docs)})"):
             for d in o.remiss_docs:
-                if st.button(
-                    docref_label(d), key=f"rdoc-{d.doc_id}", icon=":material/description:", type="tertiary"
-                ):
+                if st.button(docref_label(d), key=f"rdoc-{d.doc_id}", icon=":material/description:", type="tertiary"):
                     document_dialog(d.doc_id)
 
 

@@ -76,13 +76,9 @@ def require_admin(request: Request, key: str | None = Depends(presented_key)) ->
     """The admin key only. Without a configured admin key these endpoints are closed."""
     settings = _settings(request)
     if settings.admin_key is None or not settings.admin_key.get_secret_value():
-        raise ApiError(
-            403, "forbidden", "Admin endpoints are disabled: no admin key is configured (REMISS_ADMIN_KEY)."
-        )
+        raise ApiError(403, "forbidden", "Admin endpoints are disabled: no admin key is configured (REMISS_ADMIN_KEY).")
     if not key:
-        raise ApiError(
-            403, "forbidden", "This endpoint needs the admin key (Authorization: Bearer KEY or X-API-Key)."
-        )
+        raise ApiError(403, "forbidden", "This endpoint needs the admin key (Authorization: Bearer KEY or X-API-Key).")
     if role_of(settings, key) != "admin":
         raise ApiError(403, "forbidden", "This endpoint needs the admin key; the key presented is not it.")
     return "admin"

@@ -23,9 +23,7 @@ def message_text(message: ChatMessage) -> str:
         return ""
     if isinstance(content, str):
         return content
-    parts = [
-        str(part.get("text", "")) for part in content if isinstance(part, dict) and part.get("type") == "text"
-    ]
+    parts = [str(part.get("text", "")) for part in content if isinstance(part, dict) and part.get("type") == "text"]
     return "\n".join(p for p in parts if p)
 
 
@@ -113,9 +111,7 @@ def completion(answer: Answer, model: str, prompt: str) -> ChatCompletion:
     )
 
 
-def _chunk(
-    cid: str, created: int, model: str, delta: dict[str, Any], finish: str | None = None, **extra: Any
-) -> str:
+def _chunk(cid: str, created: int, model: str, delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
     body = {
         "id": cid,
         "object": "chat.completion.chunk",

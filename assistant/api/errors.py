@@ -166,9 +166,7 @@ def _allowed_keys(request: Request, loc: tuple[Any, ...]) -> list[str] | None:
     return list(model.model_fields) if model is not None else None
 
 
-def describe_validation(
-    request: Request, errors: list[dict[str, Any]]
-) -> tuple[int, str, str, list[dict[str, Any]]]:
+def describe_validation(request: Request, errors: list[dict[str, Any]]) -> tuple[int, str, str, list[dict[str, Any]]]:
     """(status, code, message, details) for a list of Pydantic/FastAPI validation errors."""
     details: list[dict[str, Any]] = []
     for err in errors:
@@ -196,9 +194,7 @@ def describe_validation(
 
 def validation_error(loc: str, message: str, kind: str = "value_error") -> ApiError:
     """A 422 for a limit checked outside the schema (limits come from settings)."""
-    return ApiError(
-        422, "validation_error", f"{loc}: {message}", [{"loc": loc, "message": message, "type": kind}]
-    )
+    return ApiError(422, "validation_error", f"{loc}: {message}", [{"loc": loc, "message": message, "type": kind}])
 
 
 # --- handlers -----------------------------------------------------------------------------------------------
@@ -228,9 +224,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
     log.warning("store unavailable (request %s): %s", _request_id(request), exc)
-    return error_response(
-        503, "store_unavailable", "The document index is not reachable right now. Try again shortly."
-    )
+    return error_response(503, "store_unavailable", "The document index is not reachable right now. Try again shortly.")
 
 
 def install(app: FastAPI) -> None:

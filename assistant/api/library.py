@@ -78,8 +78,7 @@ def _predicates(query: DocumentQuery) -> dict[str, Callable[[DocumentSummary], b
     if query.q:
         words = query.q.casefold().split()
         tests["q"] = lambda d: all(
-            w in " ".join([d.title, d.body or "", d.doc_type, d.source_file, *d.dnr]).casefold()
-            for w in words
+            w in " ".join([d.title, d.body or "", d.doc_type, d.source_file, *d.dnr]).casefold() for w in words
         )
     return tests
 
@@ -105,9 +104,7 @@ def list_documents(service: AssistantService, query: DocumentQuery) -> DocumentP
         years=_facet(passing("years"), lambda d: str(d.year) if d.year else None),
     )
     page = matched[query.offset : query.offset + query.limit]
-    return DocumentPage(
-        total=len(matched), offset=query.offset, limit=query.limit, results=page, facets=facets
-    )
+    return DocumentPage(total=len(matched), offset=query.offset, limit=query.limit, results=page, facets=facets)
 
 
 def get_document(service: AssistantService, doc_id: str) -> Document | None:

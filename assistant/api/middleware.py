@@ -86,15 +86,11 @@ class RequestContext:
             await self.app(scope, receive_limited, send_with_id)
         except ApiError as exc:  # raised before the app could handle it (e.g. Content-Length over the limit)
             if not status["code"]:
-                await self._send_json(
-                    send_with_id, exc.status_code, error_body(exc.code, exc.message, exc.details)
-                )
+                await self._send_json(send_with_id, exc.status_code, error_body(exc.code, exc.message, exc.details))
         except Exception as exc:
             if _unavailable(exc):
                 error_log.warning("index unavailable (request %s): %s", request_id, exc)
-                body = error_body(
-                    "store_unavailable", "The document index is not reachable right now. Try again."
-                )
+                body = error_body("store_unavailable", "The document index is not reachable right now. Try again.")
                 code = 503
             else:
                 error_log.exception("unhandled error (request %s)", request_id)
@@ -123,9 +119,7 @@ class RequestContext:
         await send({"type": "http.response.body", "body": data})
 
     @staticmethod
-    def _log(
-        scope: Scope, headers: dict[str, str], request_id: str, status: dict[str, int], started: float
-    ) -> None:
+    def _log(scope: Scope, headers: dict[str, str], request_id: str, status: dict[str, int], started: float) -> None:
         if not access_log.isEnabledFor(logging.INFO):
             return
         client = scope.get("client")
@@ -141,9 +135,7 @@ class RequestContext:
             "client": client[0] if client else None,
             "user_agent": headers.get("user-agent"),
         }
-        access_log.info(
-            "%s %s %s", record["method"], record["path"], record["status"], extra={"fields": record}
-        )
+        access_log.info("%s %s %s", record["method"], record["path"], record["status"], extra={"fields": record})
 
 
 def too_large(limit: int) -> ApiError:

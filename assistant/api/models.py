@@ -35,13 +35,9 @@ class AskRequest(BaseModel):
         },
     )
 
-    question: str = Field(
-        ..., min_length=1, description="The question, in Swedish. At most `max_question_chars`."
-    )
+    question: str = Field(..., min_length=1, description="The question, in Swedish. At most `max_question_chars`.")
     filters: Filters | None = Field(None, description="Restrict the documents the answer may use.")
-    history: list[Turn] = Field(
-        default_factory=list, description="Earlier turns, oldest first. At most `max_history`."
-    )
+    history: list[Turn] = Field(default_factory=list, description="Earlier turns, oldest first. At most `max_history`.")
     stream: bool = Field(False, description="Answer as Server-Sent Events: `citations`, `delta`…, `final`.")
 
 
@@ -81,9 +77,7 @@ class PrecedentRequest(BaseModel):
         },
     )
 
-    text: str = Field(
-        ..., min_length=1, max_length=50_000, description="A new remiss or question to match against."
-    )
+    text: str = Field(..., min_length=1, max_length=50_000, description="A new remiss or question to match against.")
     k: int = Field(5, ge=1, description="Number of precedents, 1..`max_k`.")
     filters: Filters | None = Field(None, description="Restrict the earlier documents considered.")
 
@@ -107,9 +101,7 @@ class DocumentQuery(BaseModel):
     year_from: int | None = Field(None, ge=1900, le=2100)
     year_to: int | None = Field(None, ge=1900, le=2100)
     dnr: str | None = Field(None, description="A diarienummer in any common spelling.")
-    q: str | None = Field(
-        None, max_length=500, description="Words that must occur in title, body, dnr or file name."
-    )
+    q: str | None = Field(None, max_length=500, description="Words that must occur in title, body, dnr or file name.")
     offset: int = Field(0, ge=0)
     limit: int = Field(50, ge=1, le=500)
 
@@ -234,9 +226,7 @@ class ChatRequest(BaseModel):
             "examples": [
                 {
                     "model": MODEL_ID,
-                    "messages": [
-                        {"role": "user", "content": "Vad tycker Kungsbacka kommun om ny kärnkraft?"}
-                    ],
+                    "messages": [{"role": "user", "content": "Vad tycker Kungsbacka kommun om ny kärnkraft?"}],
                     "stream": False,
                 }
             ]
@@ -254,9 +244,7 @@ class ChatReply(BaseModel):
 
     role: Literal["assistant"] = "assistant"
     content: str
-    citations: list[Citation] = Field(
-        default_factory=list, description="Extension: the structured citations."
-    )
+    citations: list[Citation] = Field(default_factory=list, description="Extension: the structured citations.")
 
 
 class ChatChoice(BaseModel):
@@ -278,9 +266,7 @@ class ChatCompletion(BaseModel):
     model: str
     choices: list[ChatChoice]
     usage: Usage
-    citations: list[Citation] = Field(
-        default_factory=list, description="Extension: the structured citations."
-    )
+    citations: list[Citation] = Field(default_factory=list, description="Extension: the structured citations.")
     abstained: bool = Field(False, description="Extension: the archive does not answer the question.")
 
 

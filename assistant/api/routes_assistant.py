@@ -90,9 +90,7 @@ def check_text(settings: Settings, loc: str, text: str) -> str:
     if not text:
         raise validation_error(loc, "Must not be empty.", "missing")
     if len(text) > settings.max_question_chars:
-        raise validation_error(
-            loc, f"Longer than {settings.max_question_chars} characters.", "string_too_long"
-        )
+        raise validation_error(loc, f"Longer than {settings.max_question_chars} characters.", "string_too_long")
     return text
 
 

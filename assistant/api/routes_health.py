@@ -24,8 +24,6 @@ def readyz(state: ApiState = Depends(get_state)) -> Ready:
     except ApiError:
         raise
     except Exception as exc:  # whatever the Chroma client raises when its server is gone
-        raise ApiError(
-            503, "store_unavailable", f"The document index is not reachable: {type(exc).__name__}."
-        ) from exc
+        raise ApiError(503, "store_unavailable", f"The document index is not reachable: {type(exc).__name__}.") from exc
     mode = "server" if state.settings.chroma_host else "embedded"
     return Ready(status="ready", documents=count, chroma=mode)

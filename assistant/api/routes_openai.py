@@ -30,16 +30,12 @@ CHUNK_EXAMPLE = (
 )
 
 
-@router.get(
-    "/models", response_model=ModelList, summary="The one model this API serves", responses=responses(401)
-)
+@router.get("/models", response_model=ModelList, summary="The one model this API serves", responses=responses(401))
 def models() -> ModelList:
     return ModelList(data=[ModelCard(id=MODEL_ID)])
 
 
-def _events(
-    state: ApiState, question: str, filters: Filters | None, history: list[Turn]
-) -> Iterator[dict[str, Any]]:
+def _events(state: ApiState, question: str, filters: Filters | None, history: list[Turn]) -> Iterator[dict[str, Any]]:
     with state.reading() as service:
         yield from service.ask_stream(question, filters, history)
 

@@ -57,9 +57,7 @@ class ApiState:
                 try:
                     self._attach(AssistantService(self.settings))
                 except StoreUnavailable as exc:
-                    raise ApiError(
-                        503, "store_unavailable", f"The document index is not reachable: {exc}"
-                    ) from exc
+                    raise ApiError(503, "store_unavailable", f"The document index is not reachable: {exc}") from exc
         assert self._service is not None
         return self._service
 

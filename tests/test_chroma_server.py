@@ -1,0 +1,103 @@
+"""Ingest into a real `chroma run` server on 127.0.0.1: the same code path as embedded Chroma."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from assistant.settings import Settings
+from ingest.lexical import LexicalIndex
+from ingest.pipeline import Ingestor
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+CHROMA = PROJECT_ROOT / ".venv" / "bin" / "chroma"
+FILES = [
+    "2015_socialnamnden_tjansteutlatande_innovationsstrategi_stockholms_stad.txt",
+    "2019_KS-2019-1618_pm_rotel_I_strategi_for_innovation_region_stockholm.txt",
+    "kungsbacka_ks_yttrande_sou-2025-7-ny-karnkraft_2025-02-05.txt",
+]
+
+pytestmark = pytest.mark.chroma_server
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def chroma_port(tmp_path: Path) -> Iterator[int]:
+    if not CHROMA.exists():
+        pytest.skip("the chroma executable is not in .venv/bin")
+    port = free_port()
+    log = (tmp_path / "chroma.log").open("w")
+    server = subprocess.Popen(
+        [
+            str(CHROMA),
+            "run",
+            "--path",
+            str(tmp_path / "chroma-server"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, (tmp_path / "chroma.log").read_text()
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "chroma run did not answer its heartbeat within 60 s"
+            time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+def test_ingest_into_a_chroma_server(settings: Settings, chroma_port: int, tmp_path: Path, shared_corpus: Path) -> None:
+    folder = tmp_path / "dokument"
+    folder.mkdir()
+    for name in FILES:
+        shutil.copy(shared_corpus / name, folder / name)
+    settings = settings.model_copy(update={"chroma_host": "127.0.0.1", "chroma_port": chroma_port, "embedder": "hash"})
+    assert settings.chroma_mode == "server"
+
+    ingestor = Ingestor(settings)
+    report = ingestor.ingest([folder])
+    assert report.summary()["added"] == len(FILES) and not report.skipped
+    manifest = ingestor.store.manifest()
+    assert sorted(m["source_file"] for m in manifest.values()) == sorted(FILES)
+    pm = next(i for i, m in manifest.items() if str(m["source_file"]).startswith("2019_"))
+    doc = ingestor.store.get_document(pm)
+    assert doc is not None and doc.dnr == ["KS 2019/1618"] and doc.remitting_body == "Region Stockholm"
+    chunks = ingestor.store.chunks.count()
+    assert chunks == report.summary()["chunks"] > 0
+    assert not (settings.data_dir / "chroma").exists(), "server mode must not write an embedded Chroma"
+
+    again = Ingestor(settings)
+    summary = again.ingest([folder]).summary()
+    assert (summary["added"], summary["replaced"], summary["unchanged"]) == (0, 0, len(FILES))
+    assert again.store.chunks.count() == chunks
+    lexical = LexicalIndex.load(again.lexical_dir)
+    assert lexical is not None and len(lexical.ids) == chunks
