@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     chunk_target_chars: int = Field(900, description="Short paragraphs of a section merge up to this size.")
     chunk_max_chars: int = Field(1600, description="Longer paragraphs are split at sentence boundaries.")
     max_file_mb: float = Field(50.0, description="Files larger than this are skipped.")
+    ingest_batch_docs: int = Field(32, ge=1, description="Documents written to Chroma together (each atomically).")
     mask_personnummer: bool = Field(True, description="Mask Luhn-valid personnummer in indexed text.")
     ocr: bool = Field(True, description="OCR scanned PDFs when Tesseract with Swedish data is installed.")
     ocr_lang: str = Field("swe", description="Tesseract language for OCR.")

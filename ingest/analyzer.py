@@ -163,6 +163,12 @@ def words(text: str) -> list[str]:
 
 def analyze(text: str, split: bool = True) -> list[str]:
     """Index and query tokens: stems of words, plus stems of compound parts."""
+    return list(_analyze(text, split))
+
+
+@lru_cache(maxsize=16_384)
+def _analyze(text: str, split: bool) -> tuple[str, ...]:
+    """Cached: ingest analyses each chunk twice (embedding and lexical index), questions repeat."""
     out: list[str] = []
     for word in words(text):
         if word in STOPWORDS or len(word) < 2:
@@ -170,4 +176,4 @@ def analyze(text: str, split: bool = True) -> list[str]:
         out.append(stem(word))
         if split and len(word) > 2 * MIN_PART and _known(word) < 4.0:
             out.extend(stem(part) for part in split_compound(word) if part not in STOPWORDS)
-    return out
+    return tuple(out)

@@ -44,23 +44,22 @@ def _slot(feature: str, dim: int) -> tuple[int, float]:
 
 
 class HashEmbedder:
-    name = "hash"
-
-    def __init__(self, dim: int = 512) -> None:
+    def __init__(self, dim: int = 256) -> None:
         self.dim = dim
+        self.name = "hash" if dim == 512 else f"hash{dim}"  # the name picks the Chroma collection
 
     def _features(self, text: str) -> list[str]:
         stems = analyze(text)
-        grams = [w[i : i + 4] for w in words(text) if len(w) > 4 for i in range(len(w) - 3)]
-        return stems + ["#" + g for g in grams]
+        grams = ["#" + w[i : i + 4] for w in words(text) if len(w) > 4 for i in range(len(w) - 3)]
+        return stems + grams
 
     def _vector(self, text: str) -> np.ndarray:
-        slots = [_slot(feature, self.dim) for feature in self._features(text)]
-        if not slots:
+        features = self._features(text)
+        if not features:
             return np.zeros(self.dim, dtype=np.float32)
-        index = np.fromiter((i for i, _ in slots), dtype=np.int64, count=len(slots))
-        weight = np.fromiter((w for _, w in slots), dtype=np.float32, count=len(slots))
-        vec = np.bincount(index, weights=weight, minlength=self.dim).astype(np.float32)
+        dim = self.dim
+        slots = np.array([_slot(f, dim) for f in features], dtype=np.float64)  # rows: (bucket, signed weight)
+        vec = np.bincount(slots[:, 0].astype(np.int64), weights=slots[:, 1], minlength=dim).astype(np.float32)
         return np.sign(vec) * np.log1p(np.abs(vec))
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:

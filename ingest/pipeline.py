@@ -18,12 +18,13 @@ from ingest.chunking import chunk_document
 from ingest.embedders import Embedder, make_embedder
 from ingest.errors import SkipFile
 from ingest.lexical import LexicalIndex
+from ingest.models import Chunk, Document
 from ingest.parse import ParseOptions, content_id, parse_bytes
 from ingest.readers import is_supported
 from ingest.sidecar import load_sidecar
 from ingest.store import Store
 
-INDEX_VERSION = 2  # bump when parsing or chunking changes: the next ingest re-indexes every file
+INDEX_VERSION = 3  # bump when parsing or chunking changes: the next ingest re-indexes every file
 
 
 @dataclass
@@ -103,11 +104,15 @@ class Ingestor:
         report = IngestReport(recovered=self.store.recover())
         manifest = self.store.manifest()
         files = discover(paths)
+        batch = _Batch(max_docs=self.settings.ingest_batch_docs)
         for path in files:
-            result = self.ingest_file(path, manifest)
+            result = self.ingest_file(path, manifest, batch)
             report.files.append(result)
+            if batch.full:
+                self._flush(batch, manifest)
             if progress:
                 progress(result)
+        self._flush(batch, manifest)
         if prune:
             report.pruned = self.prune(manifest)
         if report.changed or not self.lexical_dir.exists():
@@ -115,7 +120,9 @@ class Ingestor:
         report.seconds = time.perf_counter() - started
         return report
 
-    def ingest_file(self, path: Path, manifest: dict[str, dict[str, Any]] | None = None) -> FileResult:
+    def ingest_file(
+        self, path: Path, manifest: dict[str, dict[str, Any]] | None = None, batch: _Batch | None = None
+    ) -> FileResult:
         manifest = self.store.manifest() if manifest is None else manifest
         source = str(path.resolve())
         if not is_supported(path):
@@ -132,7 +139,7 @@ class Ingestor:
             return FileResult(source, "skipped", exc.reason)
         except OSError as exc:
             return FileResult(source, "skipped", f"cannot be read ({exc.strerror or exc})")
-        return self.ingest_bytes(data, path.name, source, overrides, manifest)
+        return self.ingest_bytes(data, path.name, source, overrides, manifest, batch)
 
     def ingest_bytes(
         self,
@@ -141,7 +148,10 @@ class Ingestor:
         source: str,
         overrides: dict[str, Any] | None = None,
         manifest: dict[str, dict[str, Any]] | None = None,
+        batch: _Batch | None = None,
     ) -> FileResult:
+        """Index one file's bytes. With a `batch`, the writes wait for `_flush` (the caller's job);
+        without one, the document is written before this returns."""
         manifest = self.store.manifest() if manifest is None else manifest
         doc_id = content_id(data)
         same_path = [i for i, m in manifest.items() if m.get("source_path") == source]
@@ -157,20 +167,11 @@ class Ingestor:
         if not doc.paragraphs():
             return FileResult(source, "skipped", "no paragraphs of text found")
         chunks = chunk_document(doc, self.settings.chunk_target_chars, self.settings.chunk_max_chars)
-        vectors = self.embedder.embed_documents([c.index_text for c in chunks])
         self._keep_source(data, doc.id, filename)
-        self.store.begin(doc, source, sidecar)
-        if doc.id in manifest:  # re-indexed (new parser or sidecar): drop the old chunks of this id first
-            self.store.chunks.delete(where={"doc_id": doc.id})
-        self.store.write_chunks(doc, chunks, vectors)
-        self.store.commit(doc, source, sidecar)
-        manifest[doc.id] = {
-            "source_path": source,
-            "content_hash": doc.content_hash,
-            "paragraphs": len(doc.paragraphs()),
-            "sidecar_hash": sidecar,
-        }
-        self._retire(source, doc.id, same_path, manifest)
+        own = batch if batch is not None else _Batch()
+        own.add(_Pending(doc, chunks, source, sidecar, same_path))
+        if batch is None:
+            self._flush(own, manifest)
         # replaced: a new version of the file, or the same file with an edited sidecar
         status = "replaced" if same_path else "added"
         return FileResult(
@@ -181,6 +182,29 @@ class Ingestor:
             chunks=len(chunks),
             pages=doc.pages,
         )
+
+    def _flush(self, batch: _Batch, manifest: dict[str, dict[str, Any]]) -> None:
+        """Write a batch: documents recorded uncommitted, all chunks in few upserts, then all committed.
+        A crash leaves uncommitted records only, which the next run's `recover()` removes."""
+        if not batch.items:
+            return
+        items = batch.take()
+        vectors = self.embedder.embed_documents([c.index_text for item in items for c in item.chunks])
+        entries = [(item.doc, item.source, item.state) for item in items]
+        self.store.begin_many(entries)
+        for item in items:
+            if item.doc.id in manifest:  # re-indexed (new parser or sidecar): drop this id's old chunks first
+                self.store.chunks.delete(where={"doc_id": item.doc.id})
+        self.store.write_chunks_many([(item.doc, item.chunks) for item in items], vectors)
+        self.store.commit_many(entries)
+        for item in items:
+            manifest[item.doc.id] = {
+                "source_path": item.source,
+                "content_hash": item.doc.content_hash,
+                "paragraphs": len(item.doc.paragraphs()),
+                "sidecar_hash": item.state,
+            }
+            self._retire(item.source, item.doc.id, item.same_path, manifest)
 
     def _retire(self, source: str, keep: str, same_path: list[str], manifest: dict[str, dict[str, Any]]) -> None:
         for old in same_path:
@@ -226,6 +250,35 @@ class Ingestor:
 
     def remove_all_sources(self) -> None:
         shutil.rmtree(self.sources_dir, ignore_errors=True)
+
+
+@dataclass
+class _Pending:
+    doc: Document
+    chunks: list[Chunk]
+    source: str
+    state: str
+    same_path: list[str]
+
+
+@dataclass
+class _Batch:
+    """Parsed documents waiting to be written together (fewer, larger Chroma writes)."""
+
+    items: list[_Pending] = field(default_factory=list)
+    max_docs: int = 32
+    max_chunks: int = 3000
+
+    def add(self, item: _Pending) -> None:
+        self.items.append(item)
+
+    @property
+    def full(self) -> bool:
+        return len(self.items) >= self.max_docs or sum(len(i.chunks) for i in self.items) >= self.max_chunks
+
+    def take(self) -> list[_Pending]:
+        items, self.items = self.items, []
+        return items
 
 
 def index_state(overrides: dict[str, Any] | None) -> str:

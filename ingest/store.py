@@ -21,7 +21,7 @@ from assistant.settings import Settings
 from ingest.errors import StoreUnavailable
 from ingest.models import Chunk, Document, DocumentFields
 
-BATCH = 1000
+BATCH = 4000
 
 
 def make_client(settings: Settings) -> Any:
@@ -59,6 +59,7 @@ def chunk_metadata(chunk: Chunk, doc: DocumentFields) -> dict[str, Any]:
         "first_paragraph": chunk.paragraph_ids[0],
         "pages": json.dumps(chunk.pages),
         "text": chunk.text,
+        "header": chunk.index_text[: len(chunk.index_text) - len(chunk.text)].rstrip("\n"),
         "title": doc.title,
         "doc_type": doc.doc_type,
         "body": _scalar(doc.body),
@@ -92,27 +93,44 @@ class Store:
 
     # --- writing ---------------------------------------------------------------------------------
     def begin(self, doc: Document, source_path: str, sidecar_hash: str = "") -> None:
-        self.documents.upsert(
-            ids=[doc.id],
-            embeddings=[[1.0]],
-            documents=[doc.model_dump_json()],
-            metadatas=[self._doc_meta(doc, source_path, False, sidecar_hash)],
-        )
+        self.begin_many([(doc, source_path, sidecar_hash)])
+
+    def begin_many(self, entries: list[tuple[Document, str, str]]) -> None:
+        """Record documents as uncommitted: invisible to readers until `commit_many`."""
+        if entries:
+            self.documents.upsert(
+                ids=[d.id for d, _, _ in entries],
+                embeddings=[[1.0] for _ in entries],
+                documents=[d.model_dump_json() for d, _, _ in entries],
+                metadatas=[self._doc_meta(d, src, False, state) for d, src, state in entries],
+            )
 
     def write_chunks(self, doc: Document, chunks: list[Chunk], vectors: np.ndarray) -> None:
-        fields = doc.fields()
-        for start in range(0, len(chunks), BATCH):
-            part = chunks[start : start + BATCH]
+        self.write_chunks_many([(doc, chunks)], vectors)
+
+    def write_chunks_many(self, groups: list[tuple[Document, list[Chunk]]], vectors: np.ndarray) -> None:
+        """Chunks of several documents in as few upserts as possible; `vectors` in the same order."""
+        rows = [(c, fields) for doc, chunks in groups for fields in [doc.fields()] for c in chunks]
+        for start in range(0, len(rows), BATCH):
+            part = rows[start : start + BATCH]
+            # no Chroma `documents`: its full-text index would double the write time, and the indexed text
+            # is header + text, both kept in the metadata (so the lexical index is rebuildable from Chroma)
             self.chunks.upsert(
-                ids=[c.id for c in part],
-                embeddings=vectors[start : start + BATCH].tolist(),
-                documents=[c.index_text for c in part],
-                metadatas=[chunk_metadata(c, fields) for c in part],
+                ids=[c.id for c, _ in part],
+                embeddings=np.ascontiguousarray(vectors[start : start + BATCH], dtype=np.float32),
+                metadatas=[chunk_metadata(c, fields) for c, fields in part],
             )
 
     def commit(self, doc: Document, source_path: str, sidecar_hash: str = "") -> None:
-        self.documents.update(ids=[doc.id], metadatas=[self._doc_meta(doc, source_path, True, sidecar_hash)])
-        self._bump()
+        self.commit_many([(doc, source_path, sidecar_hash)])
+
+    def commit_many(self, entries: list[tuple[Document, str, str]]) -> None:
+        if entries:
+            self.documents.update(
+                ids=[d.id for d, _, _ in entries],
+                metadatas=[self._doc_meta(d, src, True, state) for d, src, state in entries],
+            )
+            self._bump()
 
     def _bump(self) -> None:
         """A new generation marker on the documents collection: readers compare it in well under 1 ms."""
@@ -181,12 +199,12 @@ class Store:
         committed = set(self.manifest())
         offset = 0
         while True:
-            got = self.chunks.get(include=["documents", "metadatas"], limit=page_size, offset=offset)
+            got = self.chunks.get(include=["metadatas"], limit=page_size, offset=offset)
             if not got["ids"]:
                 return
-            for cid, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False):
+            for cid, meta in zip(got["ids"], got["metadatas"] or [], strict=False):
                 if meta and meta.get("doc_id") in committed:
-                    yield cid, text or "", dict(meta)
+                    yield cid, f"{meta.get('header', '')}\n{meta.get('text', '')}", dict(meta)
             offset += len(got["ids"])
 
     def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:

@@ -17,6 +17,7 @@ from ingest.chunking import chunk_document
 from ingest.lexical import LexicalIndex
 from ingest.parse import ParseOptions, parse_bytes
 from ingest.pipeline import Ingestor
+from ingest.embedders import HashEmbedder
 from ingest.store import Store
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +46,14 @@ def expected_chunks(settings: Settings, path: Path) -> tuple[str, set[str]]:
 
 
 def run_env(settings: Settings) -> dict[str, str]:
-    return dict(os.environ, REMISS_DATA_DIR=str(settings.data_dir), REMISS_EMBEDDER="hash", COLUMNS="200")
+    # small write batches, so that a kill after KILL_AFTER begun documents finds some already committed
+    return dict(
+        os.environ,
+        REMISS_DATA_DIR=str(settings.data_dir),
+        REMISS_EMBEDDER="hash",
+        REMISS_INGEST_BATCH_DOCS="3",
+        COLUMNS="200",
+    )
 
 
 def assert_consistent(store: Store, expected: dict[str, set[str]]) -> dict[str, dict[str, object]]:
@@ -90,7 +98,7 @@ def test_kill_9_mid_ingest_leaves_no_half_document_and_rerun_completes(
     assert process.wait(timeout=30) == -signal.SIGKILL
     log.close()
 
-    store = Store(settings, "hash")
+    store = Store(settings, HashEmbedder().name)
     committed = assert_consistent(store, expected)
     assert 0 < len(committed) < FILES, f"killed after {len(committed)} of {FILES} documents"
     del store

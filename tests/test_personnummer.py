@@ -82,8 +82,8 @@ def test_what_is_indexed_follows_the_setting(settings: Settings, masking: bool) 
     path.write_bytes(document_with_numbers())
     ingestor = Ingestor(settings.model_copy(update={"embedder": "hash", "mask_personnummer": masking}))
     [result] = ingestor.ingest([path]).files
-    got = ingestor.store.chunks.get(where={"doc_id": result.doc_id}, include=["documents", "metadatas"])
-    indexed = " ".join((got["documents"] or []) + [str(m["text"]) for m in got["metadatas"] or []])
+    got = ingestor.store.chunks.get(where={"doc_id": result.doc_id}, include=["metadatas"])
+    indexed = " ".join(f"{m['header']} {m['text']}" for m in got["metadatas"] or [])
     stored = ingestor.store.get_document(result.doc_id)
     assert stored is not None
     for text in (indexed, stored.text):
