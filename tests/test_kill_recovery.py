@@ -14,10 +14,10 @@ import pytest
 
 from assistant.settings import Settings
 from ingest.chunking import chunk_document
+from ingest.embedders import HashEmbedder
 from ingest.lexical import LexicalIndex
 from ingest.parse import ParseOptions, parse_bytes
 from ingest.pipeline import Ingestor
-from ingest.embedders import HashEmbedder
 from ingest.store import Store
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
