@@ -119,6 +119,23 @@ def select(plan: QueryPlan, hits: list[Scored], catalog: Catalog, limit: int) ->
     return _with_list_items(chosen)
 
 
+SUMMARY_HEADINGS = ("sammanfattning", "ärendet", "remissen i sammanfattning", "bakgrund", "förslag till beslut")
+
+
+def summary(hits: list[Scored], catalog: Catalog, sentences: int = 3) -> list[Candidate]:
+    """What a case is about, for a question that only names its dnr: the opening of its summary section."""
+    meta = catalog.index.metas[hits[0].index]
+    doc = catalog.document(meta["doc_id"])
+    if doc is None:
+        return []
+    for section in doc.sections:
+        if section.heading.lower().startswith(SUMMARY_HEADINGS) and section.paragraphs:
+            first = section.paragraphs[0]
+            spans = split_spans(first.text)[:sentences]
+            return [Candidate(doc, first, first.text[s:e], 1.0, first.start + s) for s, e in spans]
+    return []
+
+
 def intro(doc: Document, section: str | None) -> str:
     who = doc.body or doc.organisation or doc.title
     kind = TYPE_LABEL.get(doc.doc_type, doc.doc_type)

@@ -124,9 +124,12 @@ class AssistantService:
 
     def _extractive(self, p: QueryPlan, ranked: list[Scored], reason: str | None) -> Answer:
         strength = extractive.evidence(p, ranked, self.catalog) if ranked else 0.0
-        if reason or strength < self.settings.abstain_threshold:
+        case_lookup = bool(p.dnr) and bool(ranked) and not reason  # a known dnr names the case itself
+        if reason or (strength < self.settings.abstain_threshold and not case_lookup):
             return self.abstain(p, ranked, reason)
         chosen = extractive.select(p, ranked, self.catalog, self.settings.answer_max_sentences)
+        if not chosen and case_lookup:
+            chosen = extractive.summary(ranked, self.catalog)
         text, citations = extractive.compose(chosen)
         if not citations:
             return self.abstain(p, ranked, None)
