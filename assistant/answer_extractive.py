@@ -107,13 +107,18 @@ def select(plan: QueryPlan, hits: list[Scored], catalog: Catalog, limit: int) ->
     chosen: list[Candidate] = []
     per_doc: dict[str, int] = {}
     per_paragraph: dict[str, int] = {}
+    said: set[str] = set()
     for c in candidates:
+        text_key = " ".join(c.text.lower().split())
+        if text_key in said:  # the same sentence repeated elsewhere in the document (e.g. a remissammanställning)
+            continue
         if len(chosen) >= limit or c.score < max(MIN_SENTENCE_SCORE, 0.55 * best):
             break
         pkey = f"{c.doc.id}#{c.paragraph.id}"
         if per_doc.get(c.doc.id, 0) >= 3 or per_paragraph.get(pkey, 0) >= 2:
             continue
         chosen.append(c)
+        said.add(text_key)
         per_doc[c.doc.id] = per_doc.get(c.doc.id, 0) + 1
         per_paragraph[pkey] = per_paragraph.get(pkey, 0) + 1
     return _with_list_items(chosen)

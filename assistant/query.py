@@ -35,7 +35,11 @@ TYPE_WORDS = {
     "strategi": "strategi",
 }
 YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
-FOLLOW_UP = re.compile(r"^\s*(och|men|samt|än|hur är det med)\b|\bdå\s*\??\s*$|\b(det|dem|detta|samma)\b", re.I)
+FOLLOW_UP = re.compile(
+    r"^\s*(och|men|samt|än|hur är det med)\b|\bdå\s*\??\s*$"
+    r"|\b(det|dem|detta|dessa|samma|hon|han|hen|de|deras|hennes|hans|dess|andra|också|där|initiativtagarna)\b",
+    re.I,
+)
 GENERIC = {
     "sa",
     "säga",
@@ -77,6 +81,8 @@ class QueryPlan:
     dnr: list[str] = field(default_factory=list)
     type_hint: str | None = None
     years: list[int] = field(default_factory=list)
+    previous: str | None = None  # the earlier question a follow-up continues
+    bodies_named: bool = False  # the question itself names a body (a follow-up then switches body)
 
     @property
     def tokens(self) -> list[str]:
@@ -121,9 +127,7 @@ def _follow_up_text(question: str, history: list[Turn]) -> str:
         return question
     topic_terms = [t for t in terms_of(_topic_of(question)) if t.stem not in GENERIC]
     if topic_terms and not FOLLOW_UP.search(question):
-        return question
-    if len(topic_terms) > 2:
-        return question
+        return question  # a question of its own
     return f"{question} {_topic_of(previous[-1])}"
 
 

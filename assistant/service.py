@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
+
+import numpy as np
 
 from assistant import answer_extractive as extractive
 from assistant import citations as cit
@@ -47,6 +50,8 @@ class AssistantService:
     def _ranked(self, p: QueryPlan, k: int, mode: RetrieverMode | None) -> tuple[list[Scored], str | None]:
         """Ranked chunks, or a Swedish reason why nothing can match (unknown dnr or body)."""
         self.catalog.refresh()
+        if p.previous and not p.dnr and not (p.bodies and p.bodies_named):
+            return self._ranked_follow_up(p, k, mode)
         for value in p.dnr + ([p.filters.dnr] if p.filters.dnr else []):
             if not self.catalog.known_dnr(value):
                 return [], f"Arkivet har inget dokument med diarienummer {value}."
@@ -67,6 +72,17 @@ class AssistantService:
                 names = ", ".join(mentions.PARTY_NAME_OF.get(c, c) for c in parties)
                 return [], f"Arkivet har inget uttalande från {names} i de dokument frågan gäller."
         return self.retriever.search(p, k, mask, mode), None
+
+    def _ranked_follow_up(self, p: QueryPlan, k: int, mode: RetrieverMode | None) -> tuple[list[Scored], str | None]:
+        """A follow-up stays with the documents that answered the question it continues."""
+        earlier = plan(p.previous or "", p.filters)
+        earlier_ranked, reason = self._ranked(earlier, 10, mode)
+        docs = list(dict.fromkeys(str(self.catalog.doc_ids[s.index]) for s in earlier_ranked))[:2]
+        if reason or not docs:
+            return self._ranked(replace(p, previous=None), k, mode)
+        mask = self.catalog.mask(p.filters, [], []) if not p.filters.is_empty() else None
+        within = np.isin(self.catalog.doc_ids, docs)
+        return self.retriever.search(p, k, within if mask is None else mask & within, mode), None
 
     def hit(self, rank: int, scored: Scored) -> SearchHit:
         meta = self.catalog.index.metas[scored.index]
