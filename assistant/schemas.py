@@ -33,10 +33,10 @@ class Turn(BaseModel):
     content: str = Field(..., max_length=20_000)
 
 
-class Citation(BaseModel):
-    n: int = Field(..., description="The number used in the answer text: [n].")
+class Passage(BaseModel):
+    """Where a passage stands: its document's fields, section and pages (shared by citations and hits)."""
+
     doc_id: str
-    paragraph_id: str = Field(..., description="Full paragraph id: `<doc>#<section>.p<n>`.")
     title: str
     doc_type: str
     body: str | None
@@ -45,29 +45,23 @@ class Citation(BaseModel):
     section: str
     section_id: str
     pages: list[int]
+    source_file: str
+    score: float
+
+
+class Citation(Passage):
+    n: int = Field(..., description="The number used in the answer text: [n].")
+    paragraph_id: str = Field(..., description="Full paragraph id: `<doc>#<section>.p<n>`.")
     quote: str = Field(..., description="Exact quoted text: a span of the paragraph.")
     start: int = Field(..., description="Offset of the quote in the paragraph text.")
     end: int
-    score: float
-    source_file: str
 
 
-class SearchHit(BaseModel):
+class SearchHit(Passage):
     rank: int
     chunk_id: str
-    score: float
-    doc_id: str
     paragraph_ids: list[str]
-    title: str
-    doc_type: str
-    body: str | None
-    dnr: list[str]
-    date: str | None
-    section: str
-    section_id: str
-    pages: list[int]
     text: str
-    source_file: str
 
 
 class DocRef(BaseModel):

@@ -6,10 +6,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +18,7 @@ import pytest
 
 from assistant.settings import Settings
 from ingest.pipeline import Ingestor
+from tests.processes import free_port, served
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
@@ -103,12 +102,6 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 # --- a real server ------------------------------------------------------------------------------------------
 class LiveServer:
     def __init__(self, base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -137,30 +130,9 @@ def live_server(data_dir: Path, workdir: Path, **env: str) -> Iterator[LiveServe
         "--port",
         str(port),
     ]
-    with log.open("wb") as out:
-        process = subprocess.Popen(cmd, cwd=workdir, env=variables, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"server exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2, trust_env=False).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"server did not become ready:\n{log.read_text()[-3000:]}")
-            time.sleep(0.2)
+    with served(cmd, f"{base}/readyz", log, env=variables, cwd=workdir) as process:
         yield LiveServer(base, process, log)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
 
 
 # --- SSE ----------------------------------------------------------------------------------------------------

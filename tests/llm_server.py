@@ -188,10 +188,3 @@ class LLMServer:
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=10)
-
-
-def free_port() -> int:
-    """A port nothing listens on (bound, then released): for "LLM down"."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])

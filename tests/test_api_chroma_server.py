@@ -9,7 +9,6 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -25,39 +24,14 @@ from tests.api_helpers import (
     free_port,
     settings_for,
 )
+from tests.processes import chroma_command, heartbeat, start, stop
 
 pytestmark = pytest.mark.chroma_server
 CHROMA = Path(sys.executable).parent / "chroma"
 
 
 def _start_chroma(path: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            [str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=clean_env(),
-        )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"chroma exited: {log.read_text()[-2000:]}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1, trust_env=False).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("chroma did not start")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
+    return start(chroma_command(CHROMA, path, port), heartbeat(port), log, env=clean_env(), timeout=30)
 
 
 def test_two_replicas_share_one_chroma_server(tmp_path: Path) -> None:
@@ -98,7 +72,7 @@ def test_two_replicas_share_one_chroma_server(tmp_path: Path) -> None:
             answer = b.post("/v1/ask", json={"question": "Vad anser kommunstyrelsen om områdessamverkan?"}).json()
             assert uploaded["doc_id"] in {c["doc_id"] for c in answer["citations"]}
 
-            _stop(chroma)
+            stop(chroma)
             assert a.get("/healthz").status_code == 200
             assert_error_shape(a.get("/readyz"), 503, "store_unavailable")
             assert_error_shape(b.get("/v1/documents"), 503, "store_unavailable")
@@ -108,4 +82,4 @@ def test_two_replicas_share_one_chroma_server(tmp_path: Path) -> None:
             assert a.get("/readyz").json()["documents"] == 4
             assert b.get(f"/v1/documents/{uploaded['doc_id']}").status_code == 200
     finally:
-        _stop(chroma)
+        stop(chroma)

@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from assistant.cli_ui import streamlit_command
 from ingest.pipeline import Ingestor
-from tests.test_ui_pages import QUESTION, free_port, index_settings, running_api
+from tests.processes import free_port, served
+from tests.test_ui_pages import QUESTION, index_settings, running_api
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -49,32 +47,10 @@ def ui_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with running_api(settings) as api_url:
         env = {**os.environ, "REMISS_API_URL": api_url, "REMISS_DATA_DIR": str(data_dir)}
         env.pop("REMISS_API_KEY", None)
-        ui = subprocess.Popen(
-            streamlit_command(port, "127.0.0.1"),
-            env=env,
-            cwd=data_dir,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
         url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                assert ui.poll() is None, ui.stderr.read().decode() if ui.stderr else "streamlit exited"
-                try:
-                    if httpx.get(f"{url}/_stcore/health", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                assert time.monotonic() < deadline, "streamlit did not start"
-                time.sleep(0.3)
+        command = streamlit_command(port, "127.0.0.1")
+        with served(command, f"{url}/_stcore/health", data_dir / "streamlit.log", env=env, cwd=data_dir):
             yield url
-        finally:
-            ui.terminate()
-            try:
-                ui.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                ui.kill()
 
 
 def test_ask_see_citations_open_the_highlighted_paragraph(ui_url: str) -> None:

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from assistant.settings import Settings
 from ingest.lexical import LexicalIndex
 from ingest.pipeline import Ingestor
+from tests.processes import chroma_command, free_port, heartbeat, served
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CHROMA = PROJECT_ROOT / ".venv" / "bin" / "chroma"
@@ -27,52 +24,14 @@ FILES = [
 pytestmark = pytest.mark.chroma_server
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def chroma_port(tmp_path: Path) -> Iterator[int]:
     if not CHROMA.exists():
         pytest.skip("the chroma executable is not in .venv/bin")
     port = free_port()
-    log = (tmp_path / "chroma.log").open("w")
-    server = subprocess.Popen(
-        [
-            str(CHROMA),
-            "run",
-            "--path",
-            str(tmp_path / "chroma-server"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, (tmp_path / "chroma.log").read_text()
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "chroma run did not answer its heartbeat within 60 s"
-            time.sleep(0.2)
+    command = chroma_command(CHROMA, tmp_path / "chroma-server", port)
+    with served(command, heartbeat(port), tmp_path / "chroma.log"):
         yield port
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
 
 
 def test_ingest_into_a_chroma_server(settings: Settings, chroma_port: int, tmp_path: Path, shared_corpus: Path) -> None:

@@ -22,7 +22,8 @@ from assistant.schemas import Answer
 from assistant.service import AssistantService
 from assistant.settings import Settings
 from ingest.models import Paragraph
-from tests.llm_server import Break, Fail, LLMServer, Stall, free_port, passage_with, passages_of
+from tests.llm_server import Break, Fail, LLMServer, Stall, passage_with, passages_of
+from tests.processes import free_port
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 FILES = [

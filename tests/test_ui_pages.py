@@ -4,7 +4,6 @@ built in a temp dir from four documents of ../shared/corpus."""
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from assistant.settings import Settings
 from ingest.pipeline import Ingestor
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "ui" / "app.py"
@@ -36,12 +36,6 @@ pytestmark = pytest.mark.skipif(
     not all((SHARED_CORPUS / name).is_file() for name in FILES),
     reason="../shared/corpus (with the four test documents) is absent: the UI page tests need real documents",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Recorder:

@@ -9,7 +9,7 @@ import streamlit as st
 from assistant.schemas import SearchHit
 from ui.format import dnr_label, pages_label
 from ui.state import call, client, facets, filter_sidebar
-from ui.widgets import document_reader, facts_line, inject_css
+from ui.widgets import document_reader, facts_line, inject_css, table
 
 PAGE_SIZE = 25
 FILTER_NOTE = "Gäller dokumentlistan, textsökningen och frågorna i chatten."
@@ -56,21 +56,14 @@ def browse(filters: dict[str, Any]) -> None:
         return
     first = page * PAGE_SIZE + 1
     st.caption(f"Visar {first}–{first + len(documents) - 1} av {total} dokument. Markera en rad för att läsa det.")
-    event = st.dataframe(
-        _rows(documents),
-        key=f"doc_table_{page}",
-        on_select="rerun",
-        selection_mode="single-row",
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "Titel": st.column_config.TextColumn(width=290),
-            "Typ": st.column_config.TextColumn(width=110),
-            "Instans": st.column_config.TextColumn(width=150),
-            "Dnr": st.column_config.TextColumn(width=115),
-            "Datum": st.column_config.TextColumn(width=85),
-        },
-    )
+    widths = {
+        "Titel": 290,
+        "Typ": 110,
+        "Instans": 150,
+        "Dnr": 115,
+        "Datum": 85,
+    }
+    event = table(_rows(documents), widths, key=f"doc_table_{page}", selectable=True)
     rows = event.selection.rows if event is not None and hasattr(event, "selection") else []
     if rows:
         chosen = documents[rows[0]]

@@ -8,6 +8,7 @@ import streamlit as st
 
 from ui.format import feedback_jsonl
 from ui.state import call, client
+from ui.widgets import table
 
 RATINGS = {"up": "Bra", "down": "Dåligt"}
 COLUMNS = {
@@ -45,16 +46,14 @@ def render() -> None:
     rows = [{label: _cell(item.get(key)) for key, label in COLUMNS.items()} for item in reversed(items)]
     for row in rows:
         row["Omdöme"] = RATINGS.get(row["Omdöme"], row["Omdöme"])
-    st.dataframe(
+    table(
         rows,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "Tid": st.column_config.TextColumn(width=140),
-            "Omdöme": st.column_config.TextColumn(width=80),
-            "Fråga": st.column_config.TextColumn(width=250),
-            "Kommentar": st.column_config.TextColumn(width=200),
-            "Svar": st.column_config.TextColumn(width=300),
+        {
+            "Tid": 140,
+            "Omdöme": 80,
+            "Fråga": 250,
+            "Kommentar": 200,
+            "Svar": 300,
         },
     )
 

@@ -9,7 +9,7 @@ import streamlit as st
 from assistant.schemas import RemissAnswer, RemissOverview, RemissSummary
 from ui.format import STANCE_LABELS, docref_label, local_id, md_escape, remiss_rows, rows_csv, rows_markdown
 from ui.state import call, client
-from ui.widgets import document_dialog, document_reader, inject_css
+from ui.widgets import document_dialog, document_reader, inject_css, table
 
 SHOWN = ["Instans", "Typ", "Datum", "Dnr", "Ställningstagande", "Citat"]  # the exports also name the document
 # Pixel widths that fit a laptop; the table stretches them proportionally on wider screens.
@@ -67,15 +67,13 @@ def positions(answer: RemissAnswer) -> None:
             for s in answer.sections
         ]
         st.markdown("**Ställningstaganden per avsnitt**")
-        st.dataframe(
+        table(
             rows,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "Avsnitt": st.column_config.TextColumn(width=280),
-                "Ställningstagande": st.column_config.TextColumn(width=175),
-                "Citat": st.column_config.TextColumn(width=330),
-                "Stycke": st.column_config.TextColumn(width=80),
+            {
+                "Avsnitt": 280,
+                "Ställningstagande": 175,
+                "Citat": 330,
+                "Stycke": 80,
             },
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import mimetypes
 from pathlib import PurePath
+from typing import Any
 
 import streamlit as st
 
@@ -35,6 +36,23 @@ CSS = """
 mark {background: #ffe27a; padding: 0 .1rem; border-radius: 2px;}
 </style>
 """
+
+
+def table(rows: list[dict[str, str]], widths: dict[str, int], key: str | None = None, selectable: bool = False) -> Any:
+    """A full-width table of text columns with fixed widths (no horizontal scrolling on a laptop);
+    `selectable` lets the user pick one row (the selection is in the returned event)."""
+    config = {name: st.column_config.TextColumn(width=width) for name, width in widths.items()}
+    if selectable:
+        return st.dataframe(
+            rows,
+            key=key,
+            on_select="rerun",
+            selection_mode="single-row",
+            hide_index=True,
+            width="stretch",
+            column_config=config,
+        )
+    return st.dataframe(rows, key=key, hide_index=True, width="stretch", column_config=config)
 
 
 def inject_css() -> None:
