@@ -7,6 +7,24 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
+AnswerType = Literal[
+    "stance",  # what a body thinks: "vad sa/tyckte/anser …"
+    "decision",  # what was decided or proposed: "vad beslutade …", "förslag till beslut"
+    "vote",  # an omröstning/votering and its result
+    "reservation",  # a party statement: reservation, särskilt uttalande, protokollsanteckning (who and what)
+    "date",  # a date or deadline: "när …", "remisstid"
+    "person",  # a person or role: "vem …", handläggare, ordförande
+    "number",  # a number or amount: "hur mycket/många …"
+    "list",  # an enumeration: "vilka … (mål, inriktningar, åtgärder)"
+    "definition",  # "hur definieras / vad menas med / vad är …"
+    "membership",  # "var X remissinstans / fick X remissen"
+    "validity",  # "vilket dokument ersätter …", "gäller till/från"
+    "reason",  # "varför …", "vad är skälet"
+    "open",  # anything else
+]
+ANSWER_TYPES: tuple[str, ...] = AnswerType.__args__  # type: ignore[attr-defined]
+
+
 class Filters(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -19,7 +19,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from assistant.schemas import Filters, Turn
+from assistant.schemas import AnswerType, Filters, Turn
 
 PathKey = tuple[str | int, ...]
 
@@ -87,6 +87,9 @@ class Question(BaseModel):
     question: str = Field(..., min_length=3)
     tags: list[str] = Field(default_factory=list)
     answerable: bool
+    answer_type: AnswerType | None = Field(
+        None, description="What kind of answer the question asks for (reported per type; see assistant.schemas)."
+    )
     filters: FilterSpec | None = None
     history: list[Turn] = Field(default_factory=list)
     expect: Expect = Field(default_factory=Expect)
