@@ -18,10 +18,10 @@ import pytest
 
 from assistant.settings import Settings
 from ingest.pipeline import Ingestor
+from tests.paths import PROJECT_ROOT, shared_file
 from tests.processes import free_port, served
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
+ROOT = PROJECT_ROOT
 
 # Indexed before every test: a remissvar and its tjänsteskrivelse on SOU 2025:7, and a riktlinje.
 SEED_FILES = [
@@ -45,10 +45,7 @@ _template: dict[str, Path] = {}
 
 
 def corpus_file(name: str) -> Path:
-    path = CORPUS / name
-    if not path.is_file():
-        pytest.skip(f"the shared corpus is not available ({path} is missing)")
-    return path
+    return shared_file(name)
 
 
 def template_dir(factory: pytest.TempPathFactory) -> Path:

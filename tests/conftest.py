@@ -1,4 +1,5 @@
-"""Shared fixtures: settings with a private data folder, and the shared corpus of real documents."""
+"""Shared fixtures: settings with a private data folder, and the shared corpus of real documents.
+Tests under tests/e2e/ are marked `slow` here, so `pytest -m "not slow"` leaves them out."""
 
 from __future__ import annotations
 
@@ -7,9 +8,15 @@ from pathlib import Path
 import pytest
 
 from assistant.settings import Settings
+from tests.paths import PROJECT_ROOT, shared_corpus_or_skip
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SHARED_CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
+E2E_DIR = PROJECT_ROOT / "tests" / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if E2E_DIR in item.path.parents:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture
@@ -21,6 +28,4 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture(scope="session")
 def shared_corpus() -> Path:
     """`../shared/corpus` beside the project: real documents, used in place, never copied into the project."""
-    if not SHARED_CORPUS.is_dir():
-        pytest.skip("../shared/corpus not present (a user's own clone)")
-    return SHARED_CORPUS
+    return shared_corpus_or_skip()

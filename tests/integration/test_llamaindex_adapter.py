@@ -12,8 +12,9 @@ from llama_index.core.schema import QueryBundle
 from assistant.llamaindex_adapter import RemissRetriever
 from assistant.service import AssistantService
 from assistant.settings import Settings
+from tests.paths import BUNDLED_CORPUS
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+CORPUS = BUNDLED_CORPUS
 
 
 @pytest.fixture()

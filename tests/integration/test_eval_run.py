@@ -20,10 +20,10 @@ from assistant.settings import RetrieverMode, Settings
 from eval.backends import ServiceBackend
 from eval.runner import run_set, write_run
 from eval.schema import QuestionSet, load_set
+from tests.paths import PROJECT_ROOT, SHARED_CORPUS, SHARED_SKIP_REASON
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = PROJECT_ROOT
 DEV = ROOT / "eval" / "sets" / "dev.yaml"
-SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 FILES = [
     "2019_KS-2019-1618_pm_rotel_I_strategi_for_innovation_region_stockholm.txt",
     "2015_socialnamnden_tjansteutlatande_innovationsstrategi_stockholms_stad.txt",
@@ -36,7 +36,7 @@ UNRELATED_QUERY = "Lokalbehov 2027-2031 Behovsbeskrivning Barnboende"
 
 pytestmark = pytest.mark.skipif(
     not all((SHARED_CORPUS / name).is_file() for name in FILES),
-    reason="../shared/corpus (with the five documents this test indexes) is absent",
+    reason=SHARED_SKIP_REASON,
 )
 
 

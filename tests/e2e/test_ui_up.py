@@ -13,9 +13,10 @@ import httpx
 import pytest
 
 from assistant.cli_ui import port_free, remiss_command, streamlit_command
-from tests.test_ui_pages import free_port
+from tests.paths import PROJECT_ROOT
+from tests.processes import free_port
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = PROJECT_ROOT
 
 
 def wait_for_line(process: subprocess.Popen[str], needle: str, timeout: float) -> list[str]:

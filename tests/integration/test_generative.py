@@ -23,9 +23,10 @@ from assistant.service import AssistantService
 from assistant.settings import Settings
 from ingest.models import Paragraph
 from tests.llm_server import Break, Fail, LLMServer, Stall, passage_with, passages_of
+from tests.paths import SHARED_CORPUS
 from tests.processes import free_port
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+CORPUS = SHARED_CORPUS
 FILES = [
     "kungsbacka_ks_yttrande_sou-2025-7-ny-karnkraft_2025-02-05.txt",
     "kungsbacka_ifo_tjansteskrivelse_lokalbehov_2025-10-03.txt",

@@ -9,8 +9,9 @@ from typer.testing import CliRunner
 
 from assistant.cli import app
 from eval.schema import QuestionSet, check_file, check_text, load_yaml_with_lines
+from tests.paths import PROJECT_ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = PROJECT_ROOT
 DEV = ROOT / "eval" / "sets" / "dev.yaml"
 
 MALFORMED = """\

@@ -2,7 +2,7 @@
 
 A parser change that moves a heading, a paragraph boundary, a page or a field shows up here as a diff.
 Re-record after a deliberate change, and review the diff:
-    REMISS_REGOLD=1 .venv/bin/pytest tests/test_parse_golden.py
+    REMISS_REGOLD=1 .venv/bin/pytest tests/unit/ingest/test_parse_golden.py
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ import pytest
 
 from ingest.models import Document
 from ingest.parse import parse_bytes
+from tests.paths import GOLDEN_DIR
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = GOLDEN_DIR
 DOCUMENTS = [
     "2015_socialnamnden_tjansteutlatande_innovationsstrategi_stockholms_stad.txt",
     "2019_KS-2019-1618_pm_rotel_I_strategi_for_innovation_region_stockholm.txt",

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from assistant.settings import Settings
+from tests.paths import PROJECT_ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = PROJECT_ROOT
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 

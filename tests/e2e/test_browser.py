@@ -14,10 +14,11 @@ import pytest
 
 from assistant.cli_ui import streamlit_command
 from ingest.pipeline import Ingestor
+from tests.integration.test_ui_pages import QUESTION, index_settings, running_api
+from tests.paths import PROJECT_ROOT
 from tests.processes import free_port, served
-from tests.test_ui_pages import QUESTION, index_settings, running_api
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = PROJECT_ROOT
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 ARGS = [
@@ -104,5 +105,5 @@ def test_ask_see_citations_open_the_highlighted_paragraph(ui_url: str) -> None:
             browser.close()
 
 
-if __name__ == "__main__":  # pragma: no cover - manual: python tests/test_browser.py
+if __name__ == "__main__":  # pragma: no cover - manual: python tests/e2e/test_browser.py
     sys.exit(pytest.main([__file__, "-q"]))

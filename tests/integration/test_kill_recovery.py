@@ -19,8 +19,8 @@ from ingest.lexical import LexicalIndex
 from ingest.parse import ParseOptions, parse_bytes
 from ingest.pipeline import Ingestor
 from ingest.store import Store
+from tests.paths import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 REMISS = PROJECT_ROOT / ".venv" / "bin" / "remiss"
 FILES = 60
 KILL_AFTER = 8  # kept source files, i.e. documents begun

@@ -17,11 +17,11 @@ from streamlit.testing.v1 import AppTest
 
 from assistant.settings import Settings
 from ingest.pipeline import Ingestor
+from tests.paths import PROJECT_ROOT, SHARED_CORPUS, SHARED_SKIP_REASON
 from tests.processes import free_port
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = PROJECT_ROOT
 APP = ROOT / "ui" / "app.py"
-SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 FILES = [
     "2019_KS-2019-1618_pm_rotel_I_strategi_for_innovation_region_stockholm.txt",
     "kungsbacka_ks_yttrande_sou-2025-7-ny-karnkraft_2025-02-05.txt",
@@ -34,7 +34,7 @@ TIMEOUT = 30
 
 pytestmark = pytest.mark.skipif(
     not all((SHARED_CORPUS / name).is_file() for name in FILES),
-    reason="../shared/corpus (with the four test documents) is absent: the UI page tests need real documents",
+    reason=SHARED_SKIP_REASON,
 )
 
 

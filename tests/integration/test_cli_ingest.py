@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from ingest.parse import parse_bytes
+from tests.paths import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 REMISS = PROJECT_ROOT / ".venv" / "bin" / "remiss"
 PM = "2019_KS-2019-1618_pm_rotel_I_strategi_for_innovation_region_stockholm.txt"
 TU = "2015_socialnamnden_tjansteutlatande_innovationsstrategi_stockholms_stad.txt"

@@ -21,8 +21,8 @@ from ingest.errors import SkipFile
 from ingest.parse import ParseOptions, parse_bytes
 from ingest.pipeline import FileResult, Ingestor
 from ingest.read_pdf import ocr_available
+from tests.paths import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 REMISS = PROJECT_ROOT / ".venv" / "bin" / "remiss"
 GOOD = [
     "2015_socialnamnden_tjansteutlatande_innovationsstrategi_stockholms_stad.txt",

@@ -11,9 +11,9 @@ import pytest
 from assistant.settings import Settings
 from ingest.lexical import LexicalIndex
 from ingest.pipeline import Ingestor
+from tests.paths import PROJECT_ROOT
 from tests.processes import chroma_command, free_port, heartbeat, served
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CHROMA = PROJECT_ROOT / ".venv" / "bin" / "chroma"
 FILES = [
     "2015_socialnamnden_tjansteutlatande_innovationsstrategi_stockholms_stad.txt",
