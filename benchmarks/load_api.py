@@ -93,7 +93,7 @@ def start_server(data_dir: Path, port: int, workers: int, log: Path) -> subproce
     cmd = [
         sys.executable,
         "-c",
-        "from assistant.cli import main; main()",
+        "from ui.cli.main import main; main()",
         "serve",
         "--host",
         "127.0.0.1",

@@ -8,7 +8,9 @@ from __future__ import annotations
 from ingest.models import Chunk, Document, Paragraph, Section
 from ingest.sentences import split_spans
 
-TYPE_LABEL = {
+# Words a chunk's context header adds for its document type, so that "remissvar" finds a yttrande. This is
+# index vocabulary (it changes what is indexed), not display text: answers name types via assistant.labels.
+HEADER_TYPE_WORDS = {
     "tjänsteutlåtande": "tjänsteutlåtande",
     "PM": "PM",
     "yttrande": "yttrande (remissvar)",
@@ -19,6 +21,8 @@ TYPE_LABEL = {
     "dom": "dom",
     "other": "dokument",
 }
+# Kept for assistant/answer_extractive.py and answer_generative.py until they read assistant.labels.TYPE_LABEL.
+TYPE_LABEL = HEADER_TYPE_WORDS
 
 
 def head_facts(doc: Document) -> str:
@@ -42,7 +46,7 @@ def context_header(doc: Document, section: Section) -> str:
         doc.title,
         doc.body or "",
         doc.unit or "",
-        f"{TYPE_LABEL.get(doc.doc_type, doc.doc_type)} {year}".strip(),
+        f"{HEADER_TYPE_WORDS.get(doc.doc_type, doc.doc_type)} {year}".strip(),
     ]
     if section.kind != "head":
         parts.append(section.heading)

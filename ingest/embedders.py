@@ -17,8 +17,8 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.settings import Settings
 from ingest.analyzer import analyze, words
+from ingest.settings import IngestSettings
 
 
 class Embedder(Protocol):
@@ -105,7 +105,7 @@ class SentenceTransformerEmbedder:
 class OpenAIEmbedder:
     name = "openai"
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: IngestSettings) -> None:
         from openai import OpenAI
 
         self._client = OpenAI(base_url=settings.embed_base_url, api_key=settings.embed_api_key.get_secret_value())
@@ -134,7 +134,7 @@ def _minilm_path() -> str:
     return str(found or root)
 
 
-def make_embedder(settings: Settings) -> Embedder:
+def make_embedder(settings: IngestSettings) -> Embedder:
     choice = settings.embedder
     if choice == "hash":
         return HashEmbedder()

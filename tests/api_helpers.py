@@ -120,7 +120,7 @@ def live_server(data_dir: Path, workdir: Path, **env: str) -> Iterator[LiveServe
     cmd = [
         sys.executable,
         "-c",
-        "from assistant.cli import main; main()",
+        "from ui.cli.main import main; main()",
         "serve",
         "--host",
         "127.0.0.1",

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli_ui import streamlit_command
 from ingest.pipeline import Ingestor
 from tests.integration.test_ui_pages import QUESTION, index_settings, running_api
 from tests.paths import PROJECT_ROOT
 from tests.processes import free_port, served
+from ui.cli.up import streamlit_command
 
 ROOT = PROJECT_ROOT
 CHROMIUM = Path("/usr/bin/chromium")

@@ -12,9 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.cli_ui import port_free, remiss_command, streamlit_command
 from tests.paths import PROJECT_ROOT
 from tests.processes import free_port
+from ui.cli.up import port_free, remiss_command, streamlit_command
 
 ROOT = PROJECT_ROOT
 

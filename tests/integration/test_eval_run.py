@@ -12,7 +12,6 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from assistant.cli import app
 from assistant.query import QueryPlan, plan
 from assistant.retrieve import Retriever, Scored
 from assistant.service import AssistantService
@@ -21,6 +20,7 @@ from eval.backends import ServiceBackend
 from eval.runner import run_set, write_run
 from eval.schema import QuestionSet, load_set
 from tests.paths import PROJECT_ROOT, SHARED_CORPUS, SHARED_SKIP_REASON
+from ui.cli.main import build_app
 
 ROOT = PROJECT_ROOT
 DEV = ROOT / "eval" / "sets" / "dev.yaml"
@@ -99,7 +99,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     }
     run_dir = base / "runs" / "good"
     result = CliRunner().invoke(
-        app, ["eval", "run", str(set_path), "--corpus", str(corpus), "--out", str(run_dir)], env=env
+        build_app(), ["eval", "run", str(set_path), "--corpus", str(corpus), "--out", str(run_dir)], env=env
     )
     assert result.exit_code == 0, result.output + repr(result.exception)
     return {
@@ -162,14 +162,14 @@ def test_html_report_is_self_contained(workspace: dict[str, Any]) -> None:
 def test_report_command_rewrites_the_report(workspace: dict[str, Any]) -> None:
     run_dir: Path = workspace["run"]
     (run_dir / "report.md").unlink()
-    result = CliRunner().invoke(app, ["eval", "report", str(run_dir)])
+    result = CliRunner().invoke(build_app(), ["eval", "report", str(run_dir)])
     assert result.exit_code == 0, result.output
     assert (run_dir / "report.md").read_text(encoding="utf-8").startswith("# Eval report — dev-small")
 
 
 def test_compare_with_itself_passes(workspace: dict[str, Any]) -> None:
     run_dir = str(workspace["run"])
-    result = CliRunner().invoke(app, ["eval", "compare", run_dir, run_dir])
+    result = CliRunner().invoke(build_app(), ["eval", "compare", run_dir, run_dir])
     assert result.exit_code == 0, result.output
     assert "got worse" not in result.output
 
@@ -182,7 +182,7 @@ def test_compare_fails_when_the_retriever_ignores_the_question(workspace: dict[s
     broken = workspace["base"] / "runs" / "broken"
     write_run(broken, rows, summary)
     assert summary["overall"]["recall@5"] < 0.5
-    result = CliRunner().invoke(app, ["eval", "compare", str(workspace["run"]), str(broken), "--json"])
+    result = CliRunner().invoke(build_app(), ["eval", "compare", str(workspace["run"]), str(broken), "--json"])
     assert result.exit_code == 1, result.output
     report = json.loads(result.stdout)
     failed = {m["metric"] for m in report["metrics"] if m["failed"]}
@@ -212,19 +212,19 @@ def test_eval_view_renders_the_runs(workspace: dict[str, Any]) -> None:
 def test_verify_index_flags_a_phrase_missing_from_its_source(workspace: dict[str, Any]) -> None:
     text = workspace["set_path"].read_text(encoding="utf-8")
     result = CliRunner().invoke(
-        app, ["eval", "check", "--verify-index", "--strict", str(workspace["set_path"])], env=workspace["env"]
+        build_app(), ["eval", "check", "--verify-index", "--strict", str(workspace["set_path"])], env=workspace["env"]
     )
     assert result.exit_code == 0, result.output
     qset: QuestionSet = workspace["set"]
     phrase = next(q for q in qset.questions if q.answerable).expect.answer_phrases[0][0]
     wrong = workspace["base"] / "wrong.yaml"
     wrong.write_text(text.replace(phrase, "en fras som inte finns i dokumentet", 1), encoding="utf-8")
-    result = CliRunner().invoke(app, ["eval", "check", "--verify-index", str(wrong)], env=workspace["env"])
+    result = CliRunner().invoke(build_app(), ["eval", "check", "--verify-index", str(wrong)], env=workspace["env"])
     assert result.exit_code == 0  # a warning: parsing may have changed the text
     assert "answer_phrases entry ['en fras som inte finns i dokumentet'] occurs in none" in result.output
     assert (
         CliRunner()
-        .invoke(app, ["eval", "check", "--verify-index", "--strict", str(wrong)], env=workspace["env"])
+        .invoke(build_app(), ["eval", "check", "--verify-index", "--strict", str(wrong)], env=workspace["env"])
         .exit_code
         == 1
     )

@@ -8,8 +8,8 @@ from pathlib import Path
 import yaml
 from typer.testing import CliRunner
 
-from assistant.cli import app
 from eval.schema import check_file
+from ui.cli.main import build_app
 
 CITATION = {
     "n": 1,
@@ -72,7 +72,7 @@ def write_feedback(path: Path) -> None:
 def test_drafts_from_feedback_pass_the_check(tmp_path: Path) -> None:
     feedback, out = tmp_path / "feedback.jsonl", tmp_path / "drafts.yaml"
     write_feedback(feedback)
-    result = CliRunner().invoke(app, ["eval", "drafts", str(feedback), "--out", str(out)])
+    result = CliRunner().invoke(build_app(), ["eval", "drafts", str(feedback), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "line 3: not JSON" in result.output
     checked = check_file(out)
@@ -89,14 +89,14 @@ def test_drafts_from_feedback_pass_the_check(tmp_path: Path) -> None:
     assert checked.question_set.active() == []  # a run skips drafts
     text = out.read_text(encoding="utf-8")
     assert "# cited: 2019_KS-2019-1618_pm_rotel_I" in text and "# answer given: Sissela Nordling Blanco" in text
-    assert CliRunner().invoke(app, ["eval", "check", str(out)]).exit_code == 0
+    assert CliRunner().invoke(build_app(), ["eval", "check", str(out)]).exit_code == 0
 
 
 def test_filled_drafts_pass_the_strict_check(tmp_path: Path) -> None:
     feedback, out = tmp_path / "feedback.jsonl", tmp_path / "drafts.yaml"
     write_feedback(feedback)
-    assert CliRunner().invoke(app, ["eval", "drafts", str(feedback), "--out", str(out)]).exit_code == 0
-    assert CliRunner().invoke(app, ["eval", "check", "--strict", str(out)]).exit_code == 1  # still unfilled
+    assert CliRunner().invoke(build_app(), ["eval", "drafts", str(feedback), "--out", str(out)]).exit_code == 0
+    assert CliRunner().invoke(build_app(), ["eval", "check", "--strict", str(out)]).exit_code == 1  # still unfilled
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
     for entry in data["questions"]:
         entry["expect"] = {
@@ -106,7 +106,7 @@ def test_filled_drafts_pass_the_strict_check(tmp_path: Path) -> None:
         }
         del entry["draft"]
     out.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    result = CliRunner().invoke(app, ["eval", "check", "--strict", str(out)])
+    result = CliRunner().invoke(build_app(), ["eval", "check", "--strict", str(out)])
     assert result.exit_code == 0, result.output
     checked = check_file(out)
     assert checked.question_set is not None and len(checked.question_set.active()) == 2

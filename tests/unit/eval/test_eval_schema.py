@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
 from eval.schema import QuestionSet, check_file, check_text, load_yaml_with_lines
 from tests.paths import PROJECT_ROOT
+from ui.cli.main import build_app
 
 ROOT = PROJECT_ROOT
 DEV = ROOT / "eval" / "sets" / "dev.yaml"
@@ -125,7 +125,7 @@ def test_string_doc_type_becomes_a_list() -> None:
 def test_check_command_exit_code(tmp_path: Path, content: str, code: int) -> None:
     path = tmp_path / "set.yaml"
     path.write_text(content, encoding="utf-8")
-    result = CliRunner().invoke(app, ["eval", "check", str(path)])
+    result = CliRunner().invoke(build_app(), ["eval", "check", str(path)])
     assert result.exit_code == code, result.output
     if code:
         assert f"{path}:15: error [bad-types] questions.1.answerable" in result.output

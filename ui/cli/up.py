@@ -24,7 +24,7 @@ from assistant.settings import Settings
 console = Console(stderr=True)
 out = Console()
 
-REMISS = "from assistant.cli import main; main()"
+REMISS = "from ui.cli.main import main; main()"
 STARTUP_SECONDS = 90.0
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
 from assistant.schemas import Filters
-from assistant.service import AssistantService
 from assistant.settings import Settings
+
+if TYPE_CHECKING:  # imported by the commands that use it: `remiss --help` loads no index
+    from assistant.service import AssistantService
 
 out = Console(soft_wrap=True)
 
@@ -18,6 +21,12 @@ def _filters(
     body: str | None, doc_type: list[str] | None, year_from: int | None, year_to: int | None, dnr: str | None
 ) -> Filters:
     return Filters(body=body, doc_type=doc_type or None, year_from=year_from, year_to=year_to, dnr=dnr)
+
+
+def _service() -> AssistantService:
+    from assistant.service import AssistantService
+
+    return AssistantService(Settings())
 
 
 def _ask(
@@ -31,7 +40,7 @@ def _ask(
     as_json: bool = typer.Option(False, "--json", help="Print the API's JSON."),
 ) -> None:
     """Answer a question with citations to paragraph and dnr."""
-    service = AssistantService(Settings())
+    service = _service()
     answer = service.ask(question, _filters(body, doc_type, year_from, year_to, dnr), mode=retriever)  # type: ignore[arg-type]
     if as_json:
         print(answer.model_dump_json(indent=2))
@@ -61,7 +70,7 @@ def _search(
     as_json: bool = typer.Option(False, "--json", help="Print the API's JSON."),
 ) -> None:
     """Ranked passages with their document, section, paragraph ids and pages."""
-    service = AssistantService(Settings())
+    service = _service()
     hits = service.search(query, _filters(body, doc_type, year_from, year_to, dnr), k=k, mode=retriever)  # type: ignore[arg-type]
     if as_json:
         print(json.dumps({"results": [h.model_dump() for h in hits]}, ensure_ascii=False, indent=2))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -11,8 +12,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from assistant.settings import Settings
-from ingest.models import Document
-from ingest.pipeline import FileResult, Ingestor, discover
+
+if TYPE_CHECKING:  # imported by the commands that use them: `remiss --help` loads no Chroma
+    from ingest.models import Document
+    from ingest.pipeline import FileResult, Ingestor
 
 console = Console(stderr=True)
 out = Console(soft_wrap=True)
@@ -23,6 +26,8 @@ def _ingest(
     prune: bool = typer.Option(False, "--prune", help="Remove documents whose files are gone."),
 ) -> None:
     """Parse, chunk and index documents. Unchanged files are skipped; changed files replace their chunks."""
+    from ingest.pipeline import Ingestor, discover
+
     settings = Settings()
     targets = list(paths) if paths else [settings.corpus_dir]
     ingestor = Ingestor(settings)
@@ -48,6 +53,12 @@ def _ingest(
         raise typer.Exit(code=3)
 
 
+def _ingestor() -> Ingestor:
+    from ingest.pipeline import Ingestor
+
+    return Ingestor(Settings())
+
+
 def doc_summary(doc: Document) -> dict[str, object]:
     return {
         "id": doc.id,
@@ -69,7 +80,7 @@ def doc_summary(doc: Document) -> dict[str, object]:
 
 def _docs(as_json: bool = typer.Option(False, "--json", help="Print a JSON list.")) -> None:
     """List the indexed documents with their fields."""
-    ingestor = Ingestor(Settings())
+    ingestor = _ingestor()
     docs = [doc_summary(d) for d in ingestor.store.iter_documents()]
     if as_json:
         out.print_json(json.dumps(docs, ensure_ascii=False))
@@ -93,7 +104,7 @@ def _show(
     doc_id: str = typer.Argument(..., help="Document id (or a unique prefix, or a file name)."),
 ) -> None:
     """Print a document's fields and structure with paragraph ids — what a citation points to."""
-    ingestor = Ingestor(Settings())
+    ingestor = _ingestor()
     manifest = ingestor.store.manifest()
     matches = [i for i, m in manifest.items() if i.startswith(doc_id) or m.get("source_file") == doc_id]
     if len(matches) != 1:
