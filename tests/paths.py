@@ -39,6 +39,13 @@ def shared_corpus_or_skip() -> Path:
     return SHARED_CORPUS
 
 
+def corpus_source(name: str) -> Path:
+    """A corpus document by name: from the bundled `corpus/` when it is there (the two seed documents), else
+    from the shared corpus (or a skip of the calling test when that is absent)."""
+    bundled = BUNDLED_CORPUS / name
+    return bundled if bundled.is_file() else shared_file(name)
+
+
 def shared_file(name: str) -> Path:
     """One file of the shared corpus, or a skip of the calling test when it is absent."""
     path = shared_corpus_or_skip() / name

@@ -16,7 +16,7 @@ import pytest
 
 from ingest.models import Document
 from ingest.parse import parse_bytes
-from tests.paths import GOLDEN_DIR
+from tests.paths import GOLDEN_DIR, corpus_source
 
 GOLDEN = GOLDEN_DIR
 DOCUMENTS = [
@@ -53,9 +53,9 @@ def golden_path(name: str) -> Path:
 
 
 @pytest.fixture(scope="module", params=DOCUMENTS)
-def case(request: pytest.FixtureRequest, shared_corpus: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+def case(request: pytest.FixtureRequest) -> tuple[dict[str, Any], dict[str, Any]]:
     name: str = request.param
-    actual = snapshot(parse_bytes((shared_corpus / name).read_bytes(), name))
+    actual = snapshot(parse_bytes(corpus_source(name).read_bytes(), name))
     path = golden_path(name)
     if os.environ.get("REMISS_REGOLD") == "1":
         GOLDEN.mkdir(exist_ok=True)

@@ -1,14 +1,14 @@
-"""Seed facts: what the two seed documents say, read from the real files in ../shared/corpus."""
+"""Seed facts: what the two seed documents say (bundled in corpus/), and a protokoll of the shared corpus."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from ingest.models import Document
 from ingest.parse import parse_bytes
+from tests.paths import corpus_source
 
 PM_2019 = "2019_KS-2019-1618_pm_rotel_I_strategi_for_innovation_region_stockholm.txt"
 TU_2015 = "2015_socialnamnden_tjansteutlatande_innovationsstrategi_stockholms_stad.txt"
@@ -16,18 +16,18 @@ PROTOKOLL = "kungsbacka_ksau_protokoll_2025-03-04.txt"
 PARAGRAPH_ID = re.compile(r"^(?:s\d+|§\d+(?:-\d+)?)\.p\d+$")
 
 
-def parse(corpus: Path, name: str) -> Document:
-    return parse_bytes((corpus / name).read_bytes(), name)
+def parse(name: str) -> Document:
+    return parse_bytes(corpus_source(name).read_bytes(), name)
 
 
 @pytest.fixture(scope="module")
-def pm(shared_corpus: Path) -> Document:
-    return parse(shared_corpus, PM_2019)
+def pm() -> Document:
+    return parse(PM_2019)
 
 
 @pytest.fixture(scope="module")
-def tu(shared_corpus: Path) -> Document:
-    return parse(shared_corpus, TU_2015)
+def tu() -> Document:
+    return parse(TU_2015)
 
 
 def test_pm_2019_head_fields(pm: Document) -> None:
@@ -75,8 +75,8 @@ def test_paragraph_split_by_page_break_is_healed(tu: Document) -> None:
 
 
 @pytest.mark.parametrize("name", [PM_2019, TU_2015, PROTOKOLL])
-def test_paragraph_ids_unique_readable_and_stable(shared_corpus: Path, name: str) -> None:
-    first, second = parse(shared_corpus, name), parse(shared_corpus, name)
+def test_paragraph_ids_unique_readable_and_stable(name: str) -> None:
+    first, second = parse(name), parse(name)
     ids = [p.id for p in first.paragraphs()]
     assert ids, "no paragraphs"
     assert len(ids) == len(set(ids))
@@ -86,8 +86,8 @@ def test_paragraph_ids_unique_readable_and_stable(shared_corpus: Path, name: str
     assert first.id == second.id
 
 
-def test_protokoll_paragraphs_are_cited_by_paragraf(shared_corpus: Path) -> None:
-    doc = parse(shared_corpus, PROTOKOLL)
+def test_protokoll_paragraphs_are_cited_by_paragraf() -> None:
+    doc = parse(PROTOKOLL)
     paragraf = doc.section("§67")
     assert paragraf is not None and paragraf.kind == "paragraf"
     assert paragraf.dnr == ["KS-2025-00102"]
@@ -97,7 +97,7 @@ def test_protokoll_paragraphs_are_cited_by_paragraf(shared_corpus: Path) -> None
 
 
 @pytest.mark.parametrize("name", [PM_2019, TU_2015, PROTOKOLL])
-def test_offsets_point_into_the_document_text(shared_corpus: Path, name: str) -> None:
-    doc = parse(shared_corpus, name)
+def test_offsets_point_into_the_document_text(name: str) -> None:
+    doc = parse(name)
     for p in doc.paragraphs():
         assert doc.text[p.start : p.end] == p.text, p.id

@@ -18,6 +18,7 @@ from fpdf import FPDF
 from ingest.models import Document
 from ingest.parse import parse_bytes
 from ingest.structure import HEAD_LABELS
+from tests.paths import corpus_source
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 TEXT_LEFT, TEXT_WIDTH = 20.0, 170.0
@@ -235,9 +236,9 @@ class RoundTrip:
 
 
 @pytest.fixture(scope="module", params=CASES)
-def rt(request: pytest.FixtureRequest, shared_corpus: Path) -> RoundTrip:
+def rt(request: pytest.FixtureRequest) -> RoundTrip:
     name, header, split_marker = request.param
-    source = parse_bytes((shared_corpus / name).read_bytes(), name)
+    source = parse_bytes(corpus_source(name).read_bytes(), name)
     setter = Typesetter()
     for p in source.paragraphs():
         p.text = setter.clean(p.text)
