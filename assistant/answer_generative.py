@@ -22,11 +22,12 @@ import openai
 
 from assistant import citations as cit
 from assistant import prompts
+from assistant.answer import passages as paragraph_ranking
+from assistant.labels import TYPE_LABEL
 from assistant.query import QueryPlan
-from assistant.retrieve import Scored
+from assistant.retrieve import Retrieval, Scored
 from assistant.schemas import Answer, Citation
 from ingest.analyzer import words
-from ingest.chunking import TYPE_LABEL
 from ingest.models import Document
 from ingest.sentences import split_spans
 
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PASSAGE_CHUNKS = 6
 MAX_PASSAGES = 12
 MIN_HEAD_WORDS = 4  # head-section paragraphs shorter than this ("YTTRANDE", "Till Datum") are left out
 
@@ -88,40 +88,25 @@ class Checked:
 
 
 # --- passages and prompt -----------------------------------------------------------------------------
-def passages(service: AssistantService, ranked: list[Scored]) -> list[Passage]:
-    """The paragraphs of the top chunks, numbered from 1, without duplicates."""
+def passages(service: AssistantService, plan: QueryPlan, ranked: list[Scored]) -> list[Passage]:
+    """The paragraphs the extractive stage ranks best for the question (not the chunks), numbered from 1."""
     out: list[Passage] = []
-    seen: set[tuple[str, str, str]] = set()
-    for hit in ranked[:PASSAGE_CHUNKS]:
-        meta = service.catalog.index.metas[hit.index]
-        doc = service.catalog.document(meta["doc_id"])
-        if doc is None:
+    for rp in paragraph_ranking.rank(plan, ranked, service.catalog, service.doc_terms, None):
+        doc, paragraph, section = rp.doc, rp.item.paragraph, rp.item.section
+        text = paragraph.text
+        if (section.kind == "head" and len(words(text)) < MIN_HEAD_WORDS) or not text.strip() or rp.score <= 0:
             continue
-        piece = meta.get("text", "")
-        for pid in cit.meta_list(meta, "paragraph_ids"):
-            paragraph = doc.paragraph(pid)
-            if paragraph is None:
-                continue
-            split = bool(piece) and paragraph.text not in piece and piece in paragraph.text
-            text = piece if split else paragraph.text
-            section = doc.section(paragraph.section_id)
-            if section is not None and section.kind == "head" and len(words(text)) < MIN_HEAD_WORDS:
-                continue
-            key = (doc.id, pid, text)
-            if key in seen or not text.strip():
-                continue
-            seen.add(key)
-            head = prompts.header(
-                doc.title,
-                doc.body or doc.organisation,
-                TYPE_LABEL.get(doc.doc_type, doc.doc_type),
-                doc.date,
-                section.dnr if section and section.dnr else doc.dnr,
-                section.heading if section else "",
-            )
-            out.append(Passage(len(out) + 1, doc, pid, text, head, hit.score))
-            if len(out) >= MAX_PASSAGES:
-                return out
+        head = prompts.header(
+            doc.title,
+            doc.body or doc.organisation,
+            TYPE_LABEL.get(doc.doc_type, doc.doc_type),
+            doc.date,
+            section.dnr if section.dnr else doc.dnr,
+            section.heading,
+        )
+        out.append(Passage(len(out) + 1, doc, paragraph.id, text, head, rp.score))
+        if len(out) >= MAX_PASSAGES:
+            break
     return out
 
 
@@ -297,7 +282,7 @@ def _fallback(
     service: AssistantService, plan: QueryPlan, ranked: list[Scored], error: LLMFailure, started: float
 ) -> Answer:
     log.warning("LLM call failed, answering extractively: %s", error)
-    answer = service._extractive(plan, ranked, None)
+    answer = service.extractive(plan, Retrieval(ranked, None, None))
     answer.timings.update({"llm_error": 1.0, "llm_ms": _ms(started)})
     return answer
 
@@ -323,7 +308,7 @@ def finish(service: AssistantService, plan: QueryPlan, ranked: list[Scored], giv
 
 
 def generate(service: AssistantService, plan: QueryPlan, ranked: list[Scored]) -> Answer:
-    given = passages(service, ranked)
+    given = passages(service, plan, ranked)
     if not given:
         return _abstain(service, plan, ranked)
     started = time.perf_counter()
@@ -347,7 +332,7 @@ def generate_stream(service: AssistantService, plan: QueryPlan, ranked: list[Sco
     """Events: the candidate citations (one per passage given, numbered as in the prompt), the model's text as
     it streams (markers unchecked), then the verified answer. If the model cannot be reached the extractive
     answer is streamed instead; if the stream breaks midway, the final event carries the extractive answer."""
-    given = passages(service, ranked)
+    given = passages(service, plan, ranked)
     if not given:
         answer = _abstain(service, plan, ranked)
         answer.filters = plan.read()

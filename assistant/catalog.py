@@ -3,13 +3,11 @@ and a small cache of parsed documents for citations. Reloaded when the store's g
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import partial
-from typing import Any
 
 import numpy as np
 
@@ -18,9 +16,17 @@ from assistant import mentions
 from assistant.schemas import Filters
 from ingest import dnr as dnr_mod
 from ingest.analyzer import analyze
+from ingest.chunk_meta import ChunkMeta
+from ingest.dates import DATE, to_iso
 from ingest.lexical import LexicalIndex
 from ingest.models import Document
 from ingest.pipeline import Ingestor
+
+# Words every body name shares: they say nothing about which body it is.
+BODY_WORDS = set(analyze("nämnden styrelsen förvaltningen kontoret utskottet fullmäktige"))
+
+
+OWN_PLACE_MENTIONS = 3  # chunks of one document naming a place: the document is from (or about) that place
 
 
 class Catalog:
@@ -56,27 +62,42 @@ class Catalog:
                 self._docs.clear()
 
     def _arrays(self) -> None:
-        metas = self.index.metas
-        self.doc_ids = np.array([m["doc_id"] for m in metas], dtype=object)
-        self.years = np.array([int(m.get("year") or 0) for m in metas], dtype=np.int32)
-        self.types = np.array([m.get("doc_type", "") for m in metas], dtype=object)
-        self.bodies = np.array([m.get("body", "") for m in metas], dtype=object)
-        self.units = np.array([m.get("unit", "") for m in metas], dtype=object)
+        self.chunks = [ChunkMeta.decode(m) for m in self.index.metas]
+        chunks = self.chunks
+        self.doc_ids = np.array([c.doc_id for c in chunks], dtype=object)
+        self.years = np.array([c.year for c in chunks], dtype=np.int32)
+        self.types = np.array([c.doc_type for c in chunks], dtype=object)
+        self.bodies = np.array([c.body for c in chunks], dtype=object)
+        self.units = np.array([c.unit for c in chunks], dtype=object)
         self.by_dnr: dict[str, set[int]] = {}
-        self.doc_fields: dict[str, dict[str, Any]] = {}
-        for i, m in enumerate(metas):
-            for value in json.loads(m.get("dnr", "[]")) + json.loads(m.get("doc_dnr", "[]")):
+        self.doc_fields: dict[str, ChunkMeta] = {}  # a document's fields, read from its first chunk
+        self._doc_chunks: dict[str, list[int]] = {}
+        for i, c in enumerate(chunks):
+            for value in c.dnr + c.doc_dnr:
                 self.by_dnr.setdefault(dnr_mod.key(value), set()).add(i)
-            self.doc_fields.setdefault(m["doc_id"], m)
+            self.doc_fields.setdefault(c.doc_id, c)
+            self._doc_chunks.setdefault(c.doc_id, []).append(i)
         self.body_names = sorted({b for b in self.bodies if b} | {u for u in self.units if u})
-        self.parties = [set(json.loads(m.get("parties", "[]"))) for m in metas]
-        self._party_masks: dict[str, np.ndarray] = {}
         self._mask_cache: dict[tuple[str, ...], np.ndarray] = {}
-        names = " ".join({f"{m.get('title', '')} {m.get('body', '')} {m.get('organisation', '')}" for m in metas})
+        heads = (c.text for c in chunks if c.section_kind == "head")  # a document's head names its organisation
+        names = " ".join({f"{c.title} {c.body} {c.organisation}" for c in chunks} | set(heads))
         self.place_tokens = set(analyze(names, split=False))
-        self.refs = {
-            mentions.normalize_ref(*r.groups()) for m in metas for r in mentions.REF.finditer(m.get("text", ""))
-        }
+        self.refs = {mentions.normalize_ref(*r.groups()) for c in chunks for r in mentions.REF.finditer(c.text)}
+        # what names a document: its title, or a section heading (a § item's rubrik), for "riktlinjen för X"
+        titles = {c.title for c in chunks} | {c.section_heading for c in chunks}
+        self._names = [frozenset(analyze(n)) for n in titles if n]
+        self._place_docs: dict[str, bool] = {}
+        self._dates: set[str] | None = None  # every date the texts state, built when first asked
+
+    # --- chunks ----------------------------------------------------------------------------------
+    def chunk(self, i: int) -> ChunkMeta:
+        return self.chunks[i]
+
+    def paragraph_ids(self, i: int) -> tuple[str, ...]:
+        return self.chunks[i].paragraph_ids
+
+    def chunks_of(self, doc_id: str) -> list[int]:
+        return self._doc_chunks.get(doc_id, [])
 
     # --- filters ---------------------------------------------------------------------------------
     def mask(
@@ -86,9 +107,10 @@ class Catalog:
         if n == 0:
             return None
         mask = np.ones(n, dtype=bool)
-        wanted_bodies = ([filters.body] if filters.body else []) + list(bodies or [])
-        for body in wanted_bodies:
-            mask &= self._cached(("body", body), partial(self._body_mask, body))
+        if filters.body:
+            mask &= self._cached(("body", filters.body), partial(self._body_mask, filters.body))
+        if bodies:  # bodies a question names: any of them ("vad föreslog nämnden kommunstyrelsen")
+            mask &= np.logical_or.reduce([self._cached(("body", b), partial(self._body_mask, b)) for b in bodies])
         if filters.doc_type:
             key = ("type", *sorted(filters.doc_type))
             mask &= self._cached(key, lambda: np.isin(self.types, list(filters.doc_type or [])))
@@ -122,19 +144,58 @@ class Catalog:
         return ref in self.refs
 
     def known_place(self, place: str) -> bool:
+        """A place some document is from: named in a title, body or head, or written again and again in
+        one document's text (as a document about its own municipality does, unlike a remiss list)."""
         tokens = analyze(place, split=False)
-        return bool(tokens) and all(t in self.place_tokens for t in tokens)
+        if bool(tokens) and all(t in self.place_tokens for t in tokens):
+            return True
+        if place not in self._place_docs:
+            counts: dict[str, int] = {}
+            for c in self.chunks:
+                if place in c.text:
+                    counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
+            self._place_docs[place] = max(counts.values(), default=0) >= OWN_PLACE_MENTIONS
+        return self._place_docs[place]
 
     def party_mask(self, parties: list[str]) -> np.ndarray:
         """Chunks of party statements by any of these parties, or text naming them as `(S)`."""
         marks = [f"({p})" for p in parties]
+        wanted = set(parties)
         return np.array(
-            [
-                bool(own & set(parties)) or any(mark in m.get("text", "") for mark in marks)
-                for own, m in zip(self.parties, self.index.metas, strict=True)
-            ],
+            [bool(wanted.intersection(c.parties)) or any(mark in c.text for mark in marks) for c in self.chunks],
             dtype=bool,
         )
+
+    def names_document(self, words: str) -> bool:
+        """Some title or heading holds all these words ("riktlinje anhörigstöd", "strategi innovation")."""
+        wanted = set(analyze(words))
+        return bool(wanted) and any(wanted <= name for name in self._names)
+
+    def from_place(self, doc_id: str, place: str) -> bool:
+        """The document's title, body, organisation or head names the place: it speaks for it."""
+        c = self.doc_fields.get(doc_id)
+        if c is None:
+            return False
+        head = " ".join(self.chunks[i].text for i in self.chunks_of(doc_id) if self.chunks[i].section_kind == "head")
+        tokens = set(analyze(f"{c.title} {c.body} {c.organisation} {head}", split=False))
+        wanted = analyze(place, split=False)
+        return bool(wanted) and all(t in tokens for t in wanted)
+
+    def mentioned(self, name: str) -> bool:
+        """The distinctive words of `name` (not "nämnd", "styrelse" …) all occur somewhere in the indexed text."""
+        tokens = [t for t in analyze(name.replace("-", " ")) if t not in BODY_WORDS]
+        return all(t in self.index.vocab for t in tokens)
+
+    def known_date(self, iso: str) -> bool:
+        """A document is dated `iso`, or some text states that date (in ISO or Swedish form)."""
+        if self._dates is None:
+            found: set[str] = set()
+            for c in self.chunks:
+                found.update(d for d in (to_iso(m.group(1)) for m in DATE.finditer(c.text)) if d)
+                if c.date:
+                    found.add(c.date[:10])
+            self._dates = found
+        return iso in self._dates
 
     def known_dnr(self, value: str) -> bool:
         return dnr_mod.key(value) in self.by_dnr

@@ -189,7 +189,7 @@ def register(catalog: Catalog) -> Register:
         return cached
     fields: list[DocumentFields] = []
     for doc_id in sorted(catalog.doc_fields):
-        if catalog.doc_fields[doc_id].get("doc_type") in CANDIDATE_TYPES:
+        if catalog.doc_fields[doc_id].doc_type in CANDIDATE_TYPES:
             doc = catalog.document(doc_id)
             if doc is not None:
                 fields.append(doc.fields())

@@ -23,8 +23,15 @@ TYPE_BOOST = 1.25
 class Scored:
     index: int
     score: float
-    lexical_rank: int | None = None
-    dense_rank: int | None = None
+
+
+@dataclass
+class Retrieval:
+    """Ranked chunks, the filter mask they were ranked under, or why nothing can match."""
+
+    hits: list[Scored]
+    reason: str | None
+    mask: np.ndarray | None
 
 
 class Retriever:
@@ -61,9 +68,9 @@ class Retriever:
         lex = self.lexical(plan, depth, mask) if mode in ("lexical", "hybrid") else []
         den = self.dense(plan, depth, mask) if mode in ("dense", "hybrid") else []
         if mode == "lexical":
-            scored = [Scored(i, s, lexical_rank=r) for r, (i, s) in enumerate(lex)]
+            scored = [Scored(i, s) for i, s in lex]
         elif mode == "dense":
-            scored = [Scored(i, s, dense_rank=r) for r, (i, s) in enumerate(den)]
+            scored = [Scored(i, s) for i, s in den]
         else:
             scored = self._fuse(lex, den)
         return self._boost(scored, plan)[:k]
@@ -71,11 +78,10 @@ class Retriever:
     def _fuse(self, lex: list[tuple[int, float]], den: list[tuple[int, float]]) -> list[Scored]:
         fused: dict[int, Scored] = {}
         for r, (i, _) in enumerate(lex):
-            fused[i] = Scored(i, (1 - self.dense_weight) / (RRF_K + r), lexical_rank=r)
+            fused[i] = Scored(i, (1 - self.dense_weight) / (RRF_K + r))
         for r, (i, _) in enumerate(den):
             item = fused.setdefault(i, Scored(i, 0.0))
             item.score += self.dense_weight / (RRF_K + r)
-            item.dense_rank = r
         return sorted(fused.values(), key=lambda s: -s.score)
 
     def _boost(self, scored: list[Scored], plan: QueryPlan) -> list[Scored]:

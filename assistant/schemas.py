@@ -6,7 +6,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-
 AnswerType = Literal[
     "stance",  # what a body thinks: "vad sa/tyckte/anser …"
     "decision",  # what was decided or proposed: "vad beslutade …", "förslag till beslut"
@@ -101,6 +100,11 @@ class Answer(BaseModel):
     nearest: list[DocRef] = Field(default_factory=list, description="On abstention: the nearest documents.")
     flagged: list[str] = Field(default_factory=list, description="Generative sentences whose citation failed.")
     filters: dict[str, object] = Field(default_factory=dict, description="Filters applied (given and read).")
+    reading: dict[str, object] = Field(
+        default_factory=dict,
+        description="How the question was read: answer type, topic (bodies, dnr, named documents, years), terms, "
+        "the question a follow-up continues, and the evidence (support, focus) the answer rests on.",
+    )
 
 
 class Precedent(BaseModel):

@@ -10,14 +10,14 @@ from typing import Any
 
 import numpy as np
 
-from assistant import answer_extractive as extractive
-from assistant import citations as cit
-from assistant import llamaindex_adapter, mentions
+from assistant import mentions
 from assistant import precedents as precedent_mod
 from assistant import remisser as remiss_mod
+from assistant.answer import extractive
+from assistant.answer.passages import DocTermsCache
 from assistant.catalog import Catalog
 from assistant.query import QueryPlan, plan
-from assistant.retrieve import Retriever, Scored
+from assistant.retrieve import Retrieval, Retriever, Scored
 from assistant.schemas import (
     Answer,
     DocRef,
@@ -29,10 +29,14 @@ from assistant.schemas import (
     Turn,
 )
 from assistant.settings import RetrieverMode, Settings
+from ingest.chunk_meta import ChunkMeta
+from ingest.dates import DATE, to_iso
 from ingest.embedders import Embedder
 from ingest.pipeline import Ingestor
 
 NO_ANSWER = "Jag hittar inget i arkivet som besvarar frågan."
+SPEAKER_TYPES = {"stance", "decision"}  # who said it matters: "vad tyckte Kungsbacka"
+RETRIEVE_K = 20  # chunks ranked for an answer: the documents of these get their paragraphs ranked
 
 
 class AssistantService:
@@ -43,66 +47,101 @@ class AssistantService:
         self.retriever = Retriever(
             self.catalog, self.ingestor.embedder, settings.retriever, settings.hybrid_dense_weight
         )
-        llamaindex_adapter.configure(self.ingestor.embedder)
+        self.doc_terms = DocTermsCache()
         self._llm: Any = None
 
     # --- search ----------------------------------------------------------------------------------
     def _ranked(self, p: QueryPlan, k: int, mode: RetrieverMode | None) -> tuple[list[Scored], str | None]:
         """Ranked chunks, or a Swedish reason why nothing can match (unknown dnr or body)."""
+        found = self._retrieve(p, k, mode)
+        return found.hits, found.reason
+
+    def _retrieve(self, p: QueryPlan, k: int, mode: RetrieverMode | None) -> Retrieval:
         self.catalog.refresh()
         if p.previous and not p.dnr and not (p.bodies and p.bodies_named):
-            return self._ranked_follow_up(p, k, mode)
-        for value in p.dnr + ([p.filters.dnr] if p.filters.dnr else []):
-            if not self.catalog.known_dnr(value):
-                return [], f"Arkivet har inget dokument med diarienummer {value}."
-        for ref in mentions.remiss_refs_in_question(p.text):
-            if not self.catalog.known_ref(ref):
-                return [], f"Arkivet har inga dokument om {ref}."
-        for place in mentions.places_in_question(p.text):
-            if not self.catalog.known_place(place):
-                return [], f"Arkivet har inga dokument från {place}."
+            return self._retrieve_follow_up(p, k, mode)
+        reason = self._unknown_in_question(p)
+        if reason:
+            return Retrieval([], reason, None)
         bodies = [b for b in p.bodies if self.catalog.known_body(b)]
         mask = self.catalog.mask(p.filters, bodies, p.dnr)
         if mask is not None and not mask.any():
-            return [], "Inga dokument i arkivet matchar de valda filtren."
+            return Retrieval([], "Inga dokument i arkivet matchar de valda filtren.", mask)
         parties = mentions.parties_in_question(p.text)
         if parties and mask is not None:
             mask = mask & self.catalog.party_mask(parties)
             if not mask.any():
                 names = ", ".join(mentions.PARTY_NAME_OF.get(c, c) for c in parties)
-                return [], f"Arkivet har inget uttalande från {names} i de dokument frågan gäller."
-        return self.retriever.search(p, k, mask, mode), None
+                return Retrieval([], f"Arkivet har inget uttalande från {names} i de dokument frågan gäller.", mask)
+        if p.answer_type in SPEAKER_TYPES and p.places:
+            mask = self._speaking_for(p.places, mask)
+            if not mask.any():
+                return Retrieval([], f"Arkivet har inget dokument från {p.places[0]} om detta.", mask)
+        if mask is not None and mask.all():
+            mask = None
+        return Retrieval(self.retriever.search(p, k, mask, mode), None, mask)
 
-    def _ranked_follow_up(self, p: QueryPlan, k: int, mode: RetrieverMode | None) -> tuple[list[Scored], str | None]:
+    def _speaking_for(self, places: list[str], mask: np.ndarray | None) -> np.ndarray:
+        """Chunks of documents from the places a "vad tyckte X" question names."""
+        docs = [d for d in self.catalog.doc_fields if any(self.catalog.from_place(d, pl) for pl in places)]
+        within = np.isin(self.catalog.doc_ids, docs)
+        return within if mask is None else mask & within
+
+    def _unknown_in_question(self, p: QueryPlan) -> str | None:
+        """Why the archive cannot answer: the question names a dnr, remiss, place, body, document or date
+        that no document holds. Checked before ranking, so the remaining words are not answered instead."""
+        catalog = self.catalog
+        for value in p.dnr + ([p.filters.dnr] if p.filters.dnr else []):
+            if not catalog.known_dnr(value):
+                return f"Arkivet har inget dokument med diarienummer {value}."
+        for ref in mentions.remiss_refs_in_question(p.text):
+            if not catalog.known_ref(ref):
+                return f"Arkivet har inga dokument om {ref}."
+        for place in mentions.places_in_question(p.text):
+            # a remiss list names bodies that wrote nothing: for "fick X remissen" a mention is enough
+            known = catalog.mentioned(place) if p.answer_type == "membership" else catalog.known_place(place)
+            if not known:
+                return f"Arkivet har inga dokument från {place}."
+        for named in p.named_subjects:
+            if not catalog.names_document(named):
+                kind, _, subject = named.partition(" ")
+                return f"Arkivet har ingen {kind} om {subject}."
+        for m in DATE.finditer(p.text):
+            iso = to_iso(m.group(1))
+            if iso and not catalog.known_date(iso):
+                return f"Arkivet har inga dokument från {m.group(1)}."
+        return None
+
+    def _retrieve_follow_up(self, p: QueryPlan, k: int, mode: RetrieverMode | None) -> Retrieval:
         """A follow-up stays with the documents that answered the question it continues."""
         earlier = plan(p.previous or "", p.filters)
-        earlier_ranked, reason = self._ranked(earlier, 10, mode)
-        docs = list(dict.fromkeys(str(self.catalog.doc_ids[s.index]) for s in earlier_ranked))[:2]
-        if reason or not docs:
-            return self._ranked(replace(p, previous=None), k, mode)
+        earlier_found = self._retrieve(earlier, 10, mode)
+        docs = list(dict.fromkeys(str(self.catalog.doc_ids[s.index]) for s in earlier_found.hits))[:2]
+        if earlier_found.reason or not docs:
+            return self._retrieve(replace(p, previous=None), k, mode)
         mask = self.catalog.mask(p.filters, [], []) if not p.filters.is_empty() else None
         within = np.isin(self.catalog.doc_ids, docs)
-        return self.retriever.search(p, k, within if mask is None else mask & within, mode), None
+        mask = within if mask is None else mask & within
+        return Retrieval(self.retriever.search(p, k, mask, mode), None, mask)
 
     def hit(self, rank: int, scored: Scored) -> SearchHit:
-        meta = self.catalog.index.metas[scored.index]
-        doc_id = meta["doc_id"]
+        c = self.catalog.chunk(scored.index)
         return SearchHit(
             rank=rank,
             chunk_id=self.catalog.index.ids[scored.index],
             score=round(scored.score, 5),
-            doc_id=doc_id,
-            paragraph_ids=[f"{doc_id}#{p}" for p in cit.meta_list(meta, "paragraph_ids")],
-            title=meta.get("title", ""),
-            doc_type=meta.get("doc_type", ""),
-            body=meta.get("body") or None,
-            dnr=cit.meta_list(meta, "dnr"),
-            date=meta.get("date") or None,
-            section=meta.get("section_heading", ""),
-            section_id=meta.get("section_id", ""),
-            pages=cit.meta_list(meta, "pages"),
-            text=meta.get("text", ""),
-            source_file=meta.get("source_file", ""),
+            doc_id=c.doc_id,
+            paragraph_ids=[f"{c.doc_id}#{p}" for p in c.paragraph_ids],
+            title=c.title,
+            doc_type=c.doc_type,
+            body=c.body or None,
+            dnr=list(c.dnr),
+            date=c.date or None,
+            section=c.section_heading,
+            section_id=c.section_id,
+            pages=list(c.pages),
+            text=c.text,
+            source_file=c.source_file,
         )
 
     def search(
@@ -122,37 +161,45 @@ class AssistantService:
     ) -> Answer:
         started = time.perf_counter()
         p = plan(question, filters, history)
-        ranked, reason = self._ranked(p, 20, mode)
+        found = self._retrieve(p, RETRIEVE_K, mode)
         retrieved = time.perf_counter()
-        if self.llm_enabled and not reason:
+        if self.llm_enabled and not found.reason:
             from assistant.answer_generative import generate
 
-            answer = generate(self, p, ranked)
+            answer = generate(self, p, found.hits)
         else:
-            answer = self._extractive(p, ranked, reason)
+            answer = self.extractive(p, found)
         answer.timings = {
             **answer.timings,
             "retrieve_ms": round((retrieved - started) * 1000, 2),
             "total_ms": round((time.perf_counter() - started) * 1000, 2),
         }
         answer.filters = p.read()
+        answer.reading = {**p.explain(), **answer.reading}
         return answer
 
-    def _extractive(self, p: QueryPlan, ranked: list[Scored], reason: str | None) -> Answer:
-        strength = extractive.evidence(p, ranked, self.catalog) if ranked else 0.0
-        case_lookup = bool(p.dnr) and bool(ranked) and not reason  # a known dnr names the case itself
-        if reason or (strength < self.settings.abstain_threshold and not case_lookup):
+    def extractive(self, p: QueryPlan, found: Retrieval) -> Answer:
+        ranked, reason = found.hits, found.reason
+        if reason or not ranked:
             return self.abstain(p, ranked, reason)
-        chosen = extractive.select(p, ranked, self.catalog, self.settings.answer_max_sentences)
-        if not chosen and case_lookup:
-            chosen = extractive.summary(ranked, self.catalog)
-        text, citations = extractive.compose(chosen)
+        ex = extractive.extract(p, ranked, self.catalog, self.doc_terms, found.mask, self.settings.answer_max_sentences)
+        evidence = {"support": round(ex.support, 3), "focus": round(ex.focus, 3)}
+        case_lookup = bool(p.dnr)  # a known dnr names the case itself
+        missing = extractive.missing_member(p, ex)
+        if missing or (not extractive.covers(ex, self.settings.abstain_threshold) and not case_lookup):
+            answer = self.abstain(p, ranked, missing)
+            answer.reading = {"evidence": evidence}
+            return answer
+        chosen = ex.chosen or (extractive.summary(ranked, self.catalog) if case_lookup else [])
+        text, citations = extractive.compose(p, chosen)
         if not citations:
             return self.abstain(p, ranked, None)
-        return Answer(answer=text, citations=citations, abstained=False, mode="extractive")
+        return Answer(
+            answer=text, citations=citations, abstained=False, mode="extractive", reading={"evidence": evidence}
+        )
 
     def abstain(self, p: QueryPlan, ranked: list[Scored], reason: str | None) -> Answer:
-        nearest = self.nearest_docs(ranked)
+        nearest = self.nearest_docs(ranked) if ranked else []
         lines = [reason or NO_ANSWER]
         if nearest:
             lines.append("Närmast ligger dessa dokument, men de besvarar inte frågan säkert:")
@@ -162,22 +209,22 @@ class AssistantService:
     def nearest_docs(self, ranked: list[Scored], limit: int = 3) -> list[DocRef]:
         out: dict[str, DocRef] = {}
         for s in ranked:
-            meta = self.catalog.index.metas[s.index]
-            if meta["doc_id"] not in out:
-                out[meta["doc_id"]] = self.doc_ref(meta, s.score)
+            c = self.catalog.chunk(s.index)
+            if c.doc_id not in out:
+                out[c.doc_id] = self.doc_ref(c, s.score)
             if len(out) >= limit:
                 break
         return list(out.values())
 
     @staticmethod
-    def doc_ref(meta: dict[str, Any], score: float = 0.0) -> DocRef:
+    def doc_ref(c: ChunkMeta, score: float = 0.0) -> DocRef:
         return DocRef(
-            doc_id=meta["doc_id"],
-            title=meta.get("title", ""),
-            doc_type=meta.get("doc_type", ""),
-            body=meta.get("body") or None,
-            date=meta.get("date") or None,
-            dnr=cit.meta_list(meta, "doc_dnr"),
+            doc_id=c.doc_id,
+            title=c.title,
+            doc_type=c.doc_type,
+            body=c.body or None,
+            date=c.date or None,
+            dnr=list(c.doc_dnr),
             score=round(score, 5),
         )
 
@@ -206,14 +253,15 @@ class AssistantService:
     ) -> Iterator[dict[str, Any]]:
         """Events: {"type": "citations"}, {"type": "delta", "text"}…, {"type": "final", "answer": Answer}."""
         p = plan(question, filters, history)
-        ranked, reason = self._ranked(p, 20, None)
-        if self.llm_enabled and not reason:
+        found = self._retrieve(p, RETRIEVE_K, None)
+        if self.llm_enabled and not found.reason:
             from assistant.answer_generative import generate_stream
 
-            yield from generate_stream(self, p, ranked)
+            yield from generate_stream(self, p, found.hits)
             return
-        answer = self._extractive(p, ranked, reason)
+        answer = self.extractive(p, found)
         answer.filters = p.read()
+        answer.reading = {**p.explain(), **answer.reading}
         yield {"type": "citations", "citations": [c.model_dump() for c in answer.citations]}
         for line in answer.answer.split("\n"):
             yield {"type": "delta", "text": line + "\n"}

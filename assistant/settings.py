@@ -28,7 +28,9 @@ class Settings(IngestSettings):
     # --- retrieval and answers ---------------------------------------------------------------------
     retriever: RetrieverMode = Field("lexical", description="lexical | dense | hybrid (see the eval).")
     hybrid_dense_weight: float = Field(0.3, description="Weight of the dense ranking in weighted RRF.")
-    abstain_threshold: float = Field(0.38, description="Minimum evidence score below which ask abstains.")
+    abstain_threshold: float = Field(
+        0.3, description="Minimum share of the question the best passage and its document hold; below it ask abstains."
+    )
     answer_max_sentences: int = Field(6, description="Most sentences quoted in an extractive answer.")
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint; set = generative mode.")
     llm_api_key: SecretStr = Field(SecretStr("none"), description="Key for the LLM endpoint.")

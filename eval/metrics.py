@@ -7,11 +7,18 @@ Retrieval (document level, answerable questions with `expect.sources`; computed 
          metrics count the documents among the first 10 passages, which may be fewer than 10 documents.
   recall@5, recall@10, mrr@10, ndcg@10 — ranx's definitions.
 
+Passages (what the user reads, not only which document):
+  passage_hit@5        answerable questions with `cited_phrases`: 1 if an alternative of some entry occurs in
+                       the text of one of the top 5 search hits (passages), else 0.
+
 Answers (text matching is case-insensitive with whitespace collapsed, after Unicode NFKC):
+  quote_hit            answerable questions with `cited_phrases`: the share of entries with an alternative
+                       inside a cited *quote* (the sentence shown), not merely in the cited paragraph (0 when
+                       abstained).
   citation_precision   answerable questions whose answer has ≥1 citation: the share of its citations that
                        are *supported* — the cited paragraph's text (the quote when the paragraph cannot be
-                       looked up) contains an alternative of some `cited_phrases` entry, or the cited
-                       document is one of the expected sources.
+                       looked up) contains an alternative of some `cited_phrases` entry, or the quote holds an
+                       alternative of some `answer_phrases` entry. Being in an expected document is not enough.
   citation_recall      answerable questions with `cited_phrases`: the share of entries for which some
                        citation's paragraph text contains one of the entry's alternatives (0 when abstained).
   answer_phrase_recall answerable questions with `answer_phrases`: the share of entries with an alternative
@@ -35,18 +42,22 @@ from typing import Any
 import numpy as np
 
 RETRIEVAL_METRICS = ("recall@5", "recall@10", "mrr@10", "ndcg@10")
+PASSAGE_METRICS = ("passage_hit@5",)
 ANSWER_METRICS = (
+    "quote_hit",
     "citation_precision",
     "citation_recall",
     "answer_phrase_recall",
     "abstention_unanswerable",
     "abstention_answerable",
 )
-QUALITY_METRICS = RETRIEVAL_METRICS + ANSWER_METRICS
+QUALITY_METRICS = RETRIEVAL_METRICS + PASSAGE_METRICS + ANSWER_METRICS
 LATENCY_METRICS = ("search_p50_ms", "search_p95_ms", "ask_p50_ms", "ask_p95_ms")
 GATED_METRICS = (
     "recall@5",
     "mrr@10",
+    "passage_hit@5",
+    "quote_hit",
     "citation_precision",
     "answer_phrase_recall",
     "abstention_unanswerable",
@@ -57,6 +68,8 @@ LABELS = {
     "recall@10": "Recall@10",
     "mrr@10": "MRR@10",
     "ndcg@10": "nDCG@10",
+    "passage_hit@5": "Passage hit@5",
+    "quote_hit": "Quote hit",
     "citation_precision": "Citation precision",
     "citation_recall": "Citation recall",
     "answer_phrase_recall": "Answer phrase recall",
@@ -89,9 +102,17 @@ def matched_entries(texts: Sequence[str], entries: Sequence[Sequence[str]]) -> l
 
 
 def citation_supported(
-    paragraph_text: str, doc_id: str, cited_phrases: Sequence[Sequence[str]], expected_doc_ids: set[str]
+    paragraph_text: str, quote: str, cited_phrases: Sequence[Sequence[str]], answer_phrases: Sequence[Sequence[str]]
 ) -> bool:
-    return doc_id in expected_doc_ids or bool(matched_entries([paragraph_text], cited_phrases))
+    """The cited paragraph holds an expected sentence, or the quote itself states an expected fact."""
+    return bool(matched_entries([paragraph_text], cited_phrases)) or bool(matched_entries([quote], answer_phrases))
+
+
+def passage_hit(passages: Sequence[str], cited_phrases: Sequence[Sequence[str]], k: int = 5) -> float | None:
+    """1 if an expected sentence is in one of the first k passages; None without expected sentences."""
+    if not cited_phrases:
+        return None
+    return 1.0 if matched_entries(list(passages[:k]), cited_phrases) else 0.0
 
 
 def answer_metrics(
@@ -100,6 +121,7 @@ def answer_metrics(
     abstained: bool,
     answer: str,
     citation_texts: Sequence[str],
+    quotes: Sequence[str],
     citation_supported_flags: Sequence[bool],
     cited_phrases: Sequence[Sequence[str]],
     answer_phrases: Sequence[Sequence[str]],
@@ -115,6 +137,8 @@ def answer_metrics(
     if cited_phrases:
         hits = [] if abstained else matched_entries(citation_texts, cited_phrases)
         out["citation_recall"] = len(hits) / len(cited_phrases)
+        in_quotes = [] if abstained else matched_entries(quotes, cited_phrases)
+        out["quote_hit"] = len(in_quotes) / len(cited_phrases)
     if answer_phrases:
         found = [] if abstained else matched_entries([answer], answer_phrases)
         out["answer_phrase_recall"] = len(found) / len(answer_phrases)
@@ -166,3 +190,13 @@ def aggregate(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
 def per_tag(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     tags = sorted({t for r in rows for t in r["tags"]})
     return {t: aggregate([r for r in rows if t in r["tags"]]) for t in tags}
+
+
+def per_answer_type(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The metrics per expected answer type of the questions (unanswerable traps grouped as `trap`)."""
+
+    def kind(r: dict[str, Any]) -> str:
+        return "trap" if not r["answerable"] else str(r.get("answer_type") or "untyped")
+
+    kinds = sorted({kind(r) for r in rows})
+    return {k: aggregate([r for r in rows if kind(r) == k]) for k in kinds}

@@ -12,9 +12,9 @@ from eval.runner import read_run
 
 TAG_CHART_METRICS = (
     "recall@5",
-    "mrr@10",
+    "passage_hit@5",
+    "quote_hit",
     "citation_precision",
-    "citation_recall",
     "answer_phrase_recall",
     "abstention_unanswerable",
     "abstention_answerable",
@@ -59,6 +59,10 @@ def failure_reasons(row: dict[str, Any]) -> list[str]:
         uncited = [e for i, e in enumerate(cited) if i not in row.get("cited_phrases_found", [])]
         if uncited:
             reasons.append("no cited paragraph contains " + "; ".join(_alts(e) for e in uncited))
+        elif mt.get("quote_hit") is not None and mt["quote_hit"] < 1:
+            reasons.append("the cited paragraph holds the expected sentence, but the quote does not")
+        if mt.get("passage_hit@5") == 0:
+            reasons.append("expected sentence not in the top 5 search passages")
         if mt.get("citation_precision") is not None and mt["citation_precision"] < 0.5:
             reasons.append(f"citation precision {mt['citation_precision']:.2f}")
     return reasons
@@ -91,6 +95,23 @@ def _config_lines(config: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 # --- Markdown ----------------------------------------------------------------------------------------
+def _markdown_table(title: str, label: str, groups: dict[str, dict[str, Any]]) -> list[str]:
+    if not groups:
+        return []
+    lines = [
+        "",
+        f"## {title}",
+        "",
+        f"| {label} | n | " + " | ".join(m.LABELS[x] for x in TAG_CHART_METRICS) + " |",
+        "|---|---:|" + "---:|" * len(TAG_CHART_METRICS),
+    ]
+    for name, agg in groups.items():
+        lines.append(
+            f"| {name} | {agg['questions']} | " + " | ".join(fmt(agg.get(x)) for x in TAG_CHART_METRICS) + " |"
+        )
+    return lines
+
+
 def markdown(summary: dict[str, Any], rows: list[dict[str, Any]]) -> str:
     overall = summary["overall"]
     config = summary.get("config", {})
@@ -110,6 +131,7 @@ def markdown(summary: dict[str, Any], rows: list[dict[str, Any]]) -> str:
     ]
     for tag, agg in summary["per_tag"].items():
         lines.append(f"| {tag} | {agg['questions']} | " + " | ".join(fmt(agg.get(x)) for x in TAG_CHART_METRICS) + " |")
+    lines += _markdown_table("Per answer type", "answer type", summary.get("per_answer_type", {}))
     failing = [(r, failure_reasons(r)) for r in rows]
     failing = [(r, why) for r, why in failing if why]
     lines += ["", f"## Failing questions ({len(failing)} of {len(rows)})", ""]
@@ -196,6 +218,20 @@ def _cell(value: Any) -> str:
     return f'<td class="num" style="background:hsl({hue},70%,85%)">{fmt(value)}</td>'
 
 
+def _html_table(label: str, groups: dict[str, dict[str, Any]]) -> str:
+    e = html.escape
+    head = f"<table><tr><th>{e(label)}</th><th>n</th>" + "".join(
+        f"<th>{e(m.LABELS[x])}</th>" for x in TAG_CHART_METRICS
+    )
+    rows = [
+        f"<tr><td>{e(name)}</td><td class='num'>{agg['questions']}</td>"
+        + "".join(_cell(agg.get(x)) for x in TAG_CHART_METRICS)
+        + "</tr>"
+        for name, agg in groups.items()
+    ]
+    return head + "</tr>" + "".join(rows) + "</table>"
+
+
 def html_report(summary: dict[str, Any], rows: list[dict[str, Any]]) -> str:
     e = html.escape
     overall = summary["overall"]
@@ -219,17 +255,12 @@ def html_report(summary: dict[str, Any], rows: list[dict[str, Any]]) -> str:
             f"<td class='num'>{overall['questions']}</td></tr>"
         )
     parts.append("</table>")
+    if summary.get("per_answer_type"):
+        parts.append("<h2>Per answer type</h2>" + tag_chart(summary["per_answer_type"]))
+        parts.append(_html_table("answer type", summary["per_answer_type"]))
     parts.append("<h2>Per tag</h2>" + tag_chart(summary["per_tag"]))
-    parts.append(
-        "<table><tr><th>tag</th><th>n</th>" + "".join(f"<th>{e(m.LABELS[x])}</th>" for x in TAG_CHART_METRICS) + "</tr>"
-    )
-    for tag, agg in summary["per_tag"].items():
-        parts.append(
-            f"<tr><td>{e(tag)}</td><td class='num'>{agg['questions']}</td>"
-            + "".join(_cell(agg.get(x)) for x in TAG_CHART_METRICS)
-            + "</tr>"
-        )
-    parts.append("</table><h2>Latency</h2>" + latency_chart(rows))
+    parts.append(_html_table("tag", summary["per_tag"]))
+    parts.append("<h2>Latency</h2>" + latency_chart(rows))
     failing = [(r, failure_reasons(r)) for r in rows]
     failing = [(r, why) for r, why in failing if why]
     parts.append(f"<h2>Failing questions ({len(failing)} of {len(rows)})</h2>")

@@ -102,7 +102,6 @@ def judge(outcome: Outcome, backend: Backend, source_map: dict[str, str]) -> dic
     q = outcome.question
     e = q.expect
     expected_order = [source_map.get(name, f"missing:{name}") for name in e.sources]  # aligned with sources
-    expected_ids = set(expected_order)
     answer = outcome.answer
     citations: list[dict[str, Any]] = []
     texts: list[str] = []
@@ -117,26 +116,33 @@ def judge(outcome: Outcome, backend: Backend, source_map: dict[str, str]) -> dic
             "source_file": c.source_file,
             "quote": _cut(c.quote, QUOTE_CHARS),
             "supports": supports,  # indexes of the cited_phrases entries its paragraph contains
-            "supported": m.citation_supported(text, c.doc_id, e.cited_phrases, expected_ids),
+            "quote_supports": m.matched_entries([c.quote], e.cited_phrases),  # ... its quote contains
+            "supported": m.citation_supported(text, c.quote, e.cited_phrases, e.answer_phrases),
         }
         if paragraph is None:
             record["judged_on"] = "quote"  # the paragraph could not be looked up
         citations.append(record)
     flags = [bool(c["supported"]) for c in citations]
+    quotes = [c.quote for c in answer.citations] if answer else []
     abstained = answer.abstained if answer else False
     values = m.answer_metrics(
         answerable=q.answerable,
         abstained=abstained,
         answer=answer.answer if answer else "",
         citation_texts=texts,
+        quotes=quotes,
         citation_supported_flags=flags,
         cited_phrases=e.cited_phrases,
         answer_phrases=e.answer_phrases,
     )
+    if q.answerable:
+        values["passage_hit@5"] = m.passage_hit([h.text for h in outcome.hits], e.cited_phrases)
     answer_text = answer.answer if answer else ""
     return {
         "id": q.id,
         "tags": q.tags,
+        "answer_type": q.answer_type,
+        "read_type": (answer.reading.get("answer_type") if answer else None),
         "question": q.question,
         "answerable": q.answerable,
         "expected": {
@@ -152,7 +158,7 @@ def judge(outcome: Outcome, backend: Backend, source_map: dict[str, str]) -> dic
         "cited_phrases_found": [] if abstained else m.matched_entries(texts, e.cited_phrases),
         "abstained": abstained,
         "citations": citations,
-        "metrics": {**dict.fromkeys(m.RETRIEVAL_METRICS), **values},
+        "metrics": {**dict.fromkeys(m.RETRIEVAL_METRICS), "passage_hit@5": None, **values},
         "latency": {"search_ms": outcome.search_ms, "ask_ms": outcome.ask_ms},
         "error": outcome.error,
     }
@@ -173,7 +179,12 @@ def score_retrieval(rows: list[dict[str, Any]]) -> None:
 
 
 def summarize(rows: list[dict[str, Any]], config: dict[str, Any]) -> dict[str, Any]:
-    return {"config": config, "overall": m.aggregate(rows), "per_tag": m.per_tag(rows)}
+    return {
+        "config": config,
+        "overall": m.aggregate(rows),
+        "per_answer_type": m.per_answer_type(rows),
+        "per_tag": m.per_tag(rows),
+    }
 
 
 def write_run(out: Path, rows: list[dict[str, Any]], summary: dict[str, Any]) -> None:

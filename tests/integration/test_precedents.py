@@ -43,7 +43,7 @@ def service(shared_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> It
 
 
 def _source(service: AssistantService, p: Precedent) -> str:
-    return str(service.catalog.doc_fields[p.doc.doc_id]["source_file"])
+    return str(service.catalog.doc_fields[p.doc.doc_id].source_file)
 
 
 def test_pasted_remiss_finds_the_answers_to_the_same_matter_first(service: AssistantService) -> None:
@@ -74,7 +74,7 @@ def test_proposal_is_quoted_from_the_forslag_till_beslut(service: AssistantServi
 
 
 def test_proposal_stops_before_the_signatures(service: AssistantService) -> None:
-    doc_id = next(d for d, m in service.catalog.doc_fields.items() if "socialnamnden" in m["source_file"])
+    doc_id = next(d for d, m in service.catalog.doc_fields.items() if "socialnamnden" in m.source_file)
     doc = service.catalog.document(doc_id)
     assert doc is not None
     text, ids = pr.proposal(doc)

@@ -184,7 +184,7 @@ def service(shared_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> It
 
 
 def _source(service: AssistantService, doc_id: str) -> str:
-    return str(service.catalog.doc_fields[doc_id]["source_file"])
+    return str(service.catalog.doc_fields[doc_id].source_file)
 
 
 def _by_source(service: AssistantService, overview: RemissOverview) -> dict[str, RemissAnswer]:

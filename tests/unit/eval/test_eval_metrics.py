@@ -162,3 +162,79 @@ def test_aggregate_means_over_applicable_questions_and_tags() -> None:
     assert agg["ask_p50_ms"] == 20.0 and agg["search_p50_ms"] is None
     tags = m.per_tag(rows)
     assert tags["a"]["recall@5"] == 0.5 and tags["b"]["recall@5"] == 0.0 and tags["b"]["questions"] == 2
+
+
+class Paragraphs:
+    """A backend that looks cited paragraphs up: each holds the stance sentence and the Bakgrund sentence."""
+
+    def paragraph_text(self, c: Citation) -> str | None:
+        return "Kommunstyrelsen har överlämnat förslaget. Förvaltningen anser att förslaget kan vitalisera arbetet."
+
+
+def _stance_question() -> Question:
+    return Question.model_validate(
+        {
+            "id": "q",
+            "question": "Vad ansåg förvaltningen?",
+            "answerable": True,
+            "answer_type": "stance",
+            "expect": {
+                "sources": ["a.txt"],
+                "cited_phrases": [["kan vitalisera arbetet"]],
+                "answer_phrases": [["vitalisera"]],
+            },
+        }
+    )
+
+
+def test_quote_hit_needs_the_sentence_in_the_quote_not_just_in_its_paragraph() -> None:
+    wrong = Answer(
+        answer="”Kommunstyrelsen har överlämnat förslaget.” [1]",
+        abstained=False,
+        mode="extractive",
+        citations=[citation(1, "a", "Kommunstyrelsen har överlämnat förslaget.")],
+    )
+    right = wrong.model_copy(
+        update={
+            "answer": "”Förvaltningen anser att förslaget kan vitalisera arbetet.” [1]",
+            "citations": [citation(1, "a", "Förvaltningen anser att förslaget kan vitalisera arbetet.")],
+        }
+    )
+    rows = [
+        judge(Outcome(_stance_question(), [], a, 1.0, 1.0, None), Paragraphs(), {"a.txt": "a"}) for a in (wrong, right)
+    ]
+    assert [r["metrics"]["citation_recall"] for r in rows] == [1.0, 1.0]  # both cite the right paragraph ...
+    assert [r["metrics"]["quote_hit"] for r in rows] == [0.0, 1.0]  # ... only one quotes the stance
+    assert [r["metrics"]["answer_phrase_recall"] for r in rows] == [0.0, 1.0]
+
+
+def test_a_citation_is_not_supported_just_for_being_in_an_expected_document() -> None:
+    answer = Answer(
+        answer="”Något om budgeten.” [1]",
+        abstained=False,
+        mode="extractive",
+        citations=[citation(1, "a", "Något om budgeten.")],
+    )
+    row = judge(Outcome(_stance_question(), [], answer, 1.0, 1.0, None), QuoteOnly(), {"a.txt": "a"})
+    assert row["metrics"]["citation_precision"] == 0.0
+
+
+def test_passage_hit_looks_at_the_top_five_passages_only() -> None:
+    hits = [hit(r, "z") for r in range(1, 7)]
+    hits[5] = hits[5].model_copy(update={"text": "Förvaltningen anser att förslaget kan vitalisera arbetet."})
+    row = judge(Outcome(_stance_question(), hits, None, 1.0, None, None), QuoteOnly(), {"a.txt": "a"})
+    assert row["metrics"]["passage_hit@5"] == 0.0
+    hits[4], hits[5] = hits[5], hits[4]
+    row = judge(Outcome(_stance_question(), hits, None, 1.0, None, None), QuoteOnly(), {"a.txt": "a"})
+    assert row["metrics"]["passage_hit@5"] == 1.0
+
+
+def test_metrics_are_reported_per_answer_type_with_traps_apart() -> None:
+    rows = [
+        {"answerable": True, "answer_type": "stance", "tags": [], "metrics": {"quote_hit": 1.0}, "latency": {}},
+        {"answerable": True, "answer_type": "date", "tags": [], "metrics": {"quote_hit": 0.0}, "latency": {}},
+        {"answerable": False, "answer_type": "stance", "tags": [], "metrics": {}, "latency": {}},
+    ]
+    groups = m.per_answer_type(rows)
+    assert set(groups) == {"stance", "date", "trap"}
+    assert groups["stance"]["quote_hit"] == 1.0 and groups["date"]["quote_hit"] == 0.0

@@ -1,5 +1,6 @@
-"""Read a question: its topic terms, and the filters it implies (body, dnr, year, document type).
-Follow-ups ("och vad sa kommunstyrelsen?") keep the topic of the previous question."""
+"""Read a question: its terms, the filters it implies (body, dnr, year, document type), the documents it
+names ("riktlinjen för anhörigstöd") and its answer type. Follow-ups ("och vad sa kommunstyrelsen?") keep
+the topic of the previous question and remember it (`previous`), so retrieval can stay with its case."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.bodies import bodies_in_question
-from assistant.schemas import Filters, Turn
+from assistant.mentions import places_in_question
+from assistant.query.answer_type import answer_type_of
+from assistant.schemas import AnswerType, Filters, Turn
 from ingest import dnr as dnr_mod
 from ingest.analyzer import STOPWORDS, analyze, split_compound, stem, words
 
@@ -34,6 +37,15 @@ TYPE_WORDS = {
     "domen": "dom",
     "strategi": "strategi",
 }
+# A document named by its kind and subject: "riktlinjen för anhörigstöd", "strategin om innovation" ...
+NAMED_DOC = re.compile(
+    r"\b(strategi|riktlinje|policy|handlingsplan)(?:n|en|er|erna|r|rna)?\s+(?:för|om)\s+"
+    r"((?:[a-zåäöé-]+)(?:\s+(?:och|&)\s+[a-zåäöé-]+)?)",
+    re.I,
+)
+# ... or as a compound: "anhörigstödsriktlinjen", "innovationsstrategin", "digitaliseringspolicyn"
+NAMED_DOC_COMPOUND = re.compile(r"\b([a-zåäöé]{4,}?)s?(strategi|riktlinje|policy)(?:n|en|er|erna|r|rna)?\b", re.I)
+DNR_WORDS = re.compile(r"\b(diarienummer|dnr|ärendenummer|beteckning)\b", re.I)
 YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 FOLLOW_UP = re.compile(
     r"^\s*(och|men|samt|än|hur är det med)\b|\bdå\s*\??\s*$"
@@ -43,6 +55,7 @@ FOLLOW_UP = re.compile(
 GENERIC = {
     "sa",
     "säga",
+    "säg",
     "sagt",
     "tyck",
     "tyckt",
@@ -83,6 +96,10 @@ class QueryPlan:
     years: list[int] = field(default_factory=list)
     previous: str | None = None  # the earlier question a follow-up continues
     bodies_named: bool = False  # the question itself names a body (a follow-up then switches body)
+    answer_type: AnswerType = "open"
+    wants_dnr: bool = False  # asks for a diarienummer
+    named_subjects: list[str] = field(default_factory=list)  # subjects of documents the question names
+    places: list[str] = field(default_factory=list)  # municipalities and regions the question names
 
     @property
     def tokens(self) -> list[str]:
@@ -95,6 +112,22 @@ class QueryPlan:
             "type": self.type_hint,
             "years": self.years,
             **{k: v for k, v in self.filters.model_dump().items() if v},
+        }
+
+    def explain(self) -> dict[str, object]:
+        """The question reading shown by `--explain` and in the API's `reading` field."""
+        return {
+            "answer_type": self.answer_type,
+            "topic": {
+                "bodies": self.bodies,
+                "dnr": self.dnr,
+                "named_documents": self.named_subjects,
+                "type": self.type_hint,
+                "years": self.years,
+            },
+            "terms": [t.stem for t in self.terms],
+            "follow_up_of": self.previous,
+            "filters": {k: v for k, v in self.filters.model_dump().items() if v},
         }
 
 
@@ -121,24 +154,34 @@ def _topic_of(question: str) -> str:
     return " ".join(w for w in text.split() if w.lower().strip("?,.") not in TYPE_WORDS)
 
 
-def _follow_up_text(question: str, history: list[Turn]) -> str:
+def _continued(question: str, history: list[Turn]) -> str | None:
+    """The earlier user question this one continues, or None for a question of its own."""
     previous = [t.content for t in history if t.role == "user"]
     if not previous:
-        return question
+        return None
     topic_terms = [t for t in terms_of(_topic_of(question)) if t.stem not in GENERIC]
     if topic_terms and not FOLLOW_UP.search(question):
-        return question  # a question of its own
-    return f"{question} {_topic_of(previous[-1])}"
+        return None
+    return previous[-1]
+
+
+def named_subjects(question: str) -> list[str]:
+    """Documents a question names by kind and subject, as "kind subject": "riktlinjen för anhörigstöd" ->
+    "riktlinje anhörigstöd", "innovationsstrategin" -> "strategi innovation"."""
+    found = [(m.group(1), m.group(2)) for m in NAMED_DOC.finditer(question)]
+    found += [(m.group(2), m.group(1)) for m in NAMED_DOC_COMPOUND.finditer(question)]
+    out = [f"{kind.lower()} {subject.lower()}" for kind, subject in found]
+    return [f for f in dict.fromkeys(out) if f.split()[-1] not in STOPWORDS and not f.split()[-1].isdigit()]
 
 
 def plan(question: str, filters: Filters | None = None, history: list[Turn] | None = None) -> QueryPlan:
     filters = filters or Filters()
-    history = history or []
-    search_text = _follow_up_text(question, history)
+    previous = _continued(question, history or [])
+    search_text = f"{question} {_topic_of(previous)}" if previous else question
     bodies = bodies_in_question(question)
-    if not bodies and search_text != question:
-        previous = [t.content for t in history if t.role == "user"]
-        bodies = bodies_in_question(previous[-1]) if previous else []
+    bodies_named = bool(bodies)
+    if not bodies and previous:
+        bodies = bodies_in_question(previous)
     found_dnr = dnr_mod.find_in_text(question)
     type_hint = next((TYPE_WORDS[w] for w in words(question) if w in TYPE_WORDS), None)
     years = [int(y) for y in YEAR.findall(question)]
@@ -152,4 +195,10 @@ def plan(question: str, filters: Filters | None = None, history: list[Turn] | No
         dnr=found_dnr,
         type_hint=type_hint,
         years=years,
+        previous=previous,
+        bodies_named=bodies_named,
+        answer_type=answer_type_of(question),
+        wants_dnr=bool(DNR_WORDS.search(question)),
+        named_subjects=named_subjects(question),
+        places=places_in_question(question),
     )

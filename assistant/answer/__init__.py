@@ -1,0 +1,1 @@
+"""Answers: the extractive pipeline (paragraph ranking, sentence choice, direct lines, composition)."""

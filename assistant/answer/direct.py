@@ -1,0 +1,66 @@
+"""A short direct line before the quotes, for answers that are a fact: the date, the amount, the vote, who
+made a statement, whether a body was a remissinstans. Everything in it is taken from the quoted sentence
+(or its section's parsed parties), never made up; a date is shown as written and in ISO form."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer import evidence as ev
+from assistant.answer.sentences import Candidate
+from ingest.dates import DATE, to_iso
+from ingest.parties import people_in
+
+_VOTE_COUNT = re.compile(r"(\d+)\s+ja-röster\s+mot\s+(\d+)\s+nej-röster", re.I)
+_AMOUNT = re.compile(
+    r"\d[\d  ,.]*\s*(?:kr\b|kronor|miljoner kronor|miljarder kronor|miljoner|miljarder|mnkr|tkr|mkr|procent|%"
+    r"|meter|timmar|dagar|veckor|månader|år\b)|\b(?:en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio) "
+    r"(?:miljoner|miljon|miljarder) kronor",
+    re.I,
+)
+STATEMENT_LABEL = {"särskilt uttalande", "reservation", "protokollsanteckning", "ersättaryttrande", "särskilt yttrande"}
+
+
+def line(kind: str, top: Candidate, n: int, names: list[str]) -> str | None:
+    """The direct line for the best quote `top` (cited as [n]), or None when the quote holds no such fact."""
+    text = top.text
+    if kind in ("date", "validity"):
+        m = DATE.search(text)
+        if m:
+            iso = to_iso(m.group(1))
+            shown = m.group(1) if not iso or iso == m.group(1) else f"{m.group(1)} ({iso})"
+            return f"Datum: {shown} [{n}]"
+    if kind == "number":
+        m = _AMOUNT.search(text)
+        if m:
+            return f"Svar: {m.group(0).strip()} [{n}]"
+    if kind == "vote":
+        m = _VOTE_COUNT.search(text)
+        if m:
+            return f"Omröstning: {m.group(1)} ja-röster mot {m.group(2)} nej-röster [{n}]"
+    if kind == "reservation":
+        return _statement(top, n)
+    if kind == "membership":
+        named = [x for x in names if x.lower() in text.lower()]
+        if named:
+            return f"Ja — {named[0]} finns bland dem som fick remissen: ”{text.strip()}” [{n}]"
+    if kind == "dnr":
+        m = ev.DNR_RE.search(text)
+        if m:
+            return f"Diarienummer: {m.group(0)} [{n}]"
+    return None
+
+
+def _statement(top: Candidate, n: int) -> str | None:
+    section = top.doc.section(top.paragraph.section_id)
+    if section is None or section.kind != "statement":
+        people = people_in(top.text)
+        return f"Uttalande av {', '.join(people)} [{n}]" if people else None
+    who = ", ".join(section.people) or ""
+    parties = ", ".join(section.parties)
+    label = section.heading.split(" ")[0] if section.heading else "Uttalande"
+    for candidate in STATEMENT_LABEL:
+        if section.heading.lower().startswith(candidate):
+            label = candidate.capitalize()
+    detail = f"{who} ({parties})" if who and parties else who or parties
+    return f"{label}: {detail} [{n}]" if detail else None

@@ -1,0 +1,140 @@
+"""The offline answer: read the question, rank the paragraphs of the best documents, quote the sentences
+that state what was asked (a direct line first for a fact), grouped by document and introduced with who
+said it and where; or abstain, with the nearest documents, when the archive does not cover the focus."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant import citations as cit
+from assistant.answer import direct, passages
+from assistant.answer import evidence as ev
+from assistant.answer import weights as w
+from assistant.answer.sentences import Candidate, select
+from assistant.catalog import Catalog
+from assistant.labels import TYPE_LABEL
+from assistant.mentions import places_in_question
+from assistant.query import QueryPlan
+from assistant.retrieve import Scored
+from assistant.schemas import Citation
+from ingest.models import Document
+from ingest.sentences import split_spans
+
+
+@dataclass
+class Extraction:
+    """What the extractive stage found: the quotes, or why not (too little support for the focus)."""
+
+    chosen: list[Candidate]
+    ranked: list[passages.RankedParagraph]
+    support: float
+    focus: float
+
+
+def extract(
+    plan: QueryPlan,
+    hits: list[Scored],
+    catalog: Catalog,
+    cache: passages.DocTermsCache,
+    mask: np.ndarray | None,
+    limit: int,
+) -> Extraction:
+    ranked = passages.rank(plan, hits, catalog, cache, mask)
+    top = ranked[: w.PARAGRAPHS_FOR_SENTENCES]
+    support = max((r.support for r in top), default=0.0)
+    focus = max((r.focus for r in top), default=0.0)
+    return Extraction(select(plan, ranked, limit), ranked, support, focus)
+
+
+def covers(extraction: Extraction, threshold: float) -> bool:
+    """The best passages hold enough of the question, and of its focus in particular."""
+    return extraction.support >= threshold and extraction.focus >= w.FOCUS_MIN
+
+
+def missing_member(plan: QueryPlan, extraction: Extraction) -> str | None:
+    """For "fick X remissen?": X must be in the quoted list; otherwise the archive says no such thing."""
+    if plan.answer_type != "membership":
+        return None
+    names = places_in_question(plan.text)
+    if not names or not extraction.ranked:
+        return None
+    doc = extraction.ranked[0].doc
+    if any(name.lower() in doc.text.lower() for name in names):
+        return None
+    return f"Jag hittar inte {names[0]} bland mottagarna av remissen i ”{doc.title}”."
+
+
+SUMMARY_HEADINGS = ("sammanfattning", "ärendet", "remissen i sammanfattning", "bakgrund", "förslag till beslut")
+
+
+def summary(hits: list[Scored], catalog: Catalog, sentences: int = 3) -> list[Candidate]:
+    """What a case is about, for a question that only names its dnr: the opening of its summary section."""
+    doc = catalog.document(catalog.chunk(hits[0].index).doc_id)
+    if doc is None:
+        return []
+    for section in doc.sections:
+        if section.heading.lower().startswith(SUMMARY_HEADINGS) and section.paragraphs:
+            first = section.paragraphs[0]
+            spans = split_spans(first.text)[:sentences]
+            return [Candidate(doc, first, first.text[s:e], 1.0, first.start + s, frozenset()) for s, e in spans]
+    return []
+
+
+def intro(doc: Document, section_id: str | None) -> str:
+    who = doc.body or doc.organisation or doc.title
+    kind = TYPE_LABEL.get(doc.doc_type, doc.doc_type)
+    when = doc.date or ""
+    section = doc.section(section_id) if section_id else None
+    parent = doc.section(section.parent) if section and section.parent else None
+    own_dnr = (section.dnr if section and section.dnr else []) or (parent.dnr if parent and parent.dnr else [])
+    dnr_list = own_dnr or doc.dnr[:2]
+    dnr = f" ({', '.join(dnr_list)})" if dnr_list else ""
+    where = ""
+    if section:
+        where = f", {parent.heading} – {section.heading}" if parent else f", {section.heading}"
+    title = f" ”{doc.title}”" if doc.title and doc.title != who else ""
+    return f"{who}, {kind}{title} {when}".rstrip() + f"{dnr}{where}:"
+
+
+def compose(plan: QueryPlan, chosen: list[Candidate]) -> tuple[str, list[Citation]]:
+    order: list[str] = []
+    groups: dict[str, list[Candidate]] = {}
+    for c in chosen:
+        if c.doc.id not in groups:
+            order.append(c.doc.id)
+        groups.setdefault(c.doc.id, []).append(c)
+    lines: list[str] = []
+    citations: list[Citation] = []
+    numbers: dict[int, int] = {}  # id(candidate) -> citation number
+    for doc_id in order:
+        items = sorted(groups[doc_id], key=lambda c: c.order)
+        doc = items[0].doc
+        sections = {c.paragraph.section_id for c in items}
+        single = len(sections) == 1
+        lines.append(intro(doc, items[0].paragraph.section_id if single else None))
+        for c in items:
+            citation = cit.build(len(citations) + 1, doc, c.paragraph.id, c.text, c.score)
+            if citation is None:
+                continue
+            citations.append(citation)
+            numbers[id(c)] = citation.n
+            where = "" if single else f"{_heading(doc, c.paragraph.section_id)}: "
+            lines.append(f"– {where}”{citation.quote}” [{citation.n}]")
+        lines.append("")
+    head = _direct_line(plan, chosen, numbers)
+    text = "\n".join(lines).strip()
+    return (f"{head}\n\n{text}" if head else text), citations
+
+
+def _direct_line(plan: QueryPlan, chosen: list[Candidate], numbers: dict[int, int]) -> str | None:
+    if not chosen or id(chosen[0]) not in numbers:
+        return None
+    names = places_in_question(plan.text) + plan.bodies
+    return direct.line(ev.kind_of(plan.answer_type, plan.wants_dnr), chosen[0], numbers[id(chosen[0])], names)
+
+
+def _heading(doc: Document, section_id: str) -> str:
+    section = doc.section(section_id)
+    return section.heading if section else ""

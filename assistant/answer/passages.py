@@ -1,0 +1,200 @@
+"""The second stage: inside the best documents, rank every paragraph for the question.
+
+A question names a case (its topic: title words, body, dnr) and asks something about it (its focus). The
+first stage finds the case; here a term's weight depends on the document: a term the document's title or
+head already satisfies says little about which paragraph answers, and a term found in every paragraph of
+the document says less than one found in a single paragraph (in-document IDF). The paragraph's section
+counts too: a stance is written in Synpunkter, a decision under Beslut, a vote under Omröstning."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, OrderedDict
+from dataclasses import dataclass
+from threading import Lock
+
+import numpy as np
+
+from assistant.answer import evidence as ev
+from assistant.answer import weights as w
+from assistant.catalog import Catalog
+from assistant.query import QueryPlan, Term
+from assistant.retrieve import Scored
+from ingest.analyzer import analyze
+from ingest.models import Document, Paragraph, Section
+
+
+@dataclass(frozen=True)
+class ParagraphTerms:
+    paragraph: Paragraph
+    section: Section
+    headings: list[str]  # lower-case: its section's heading, then its parent's (a § item's rubrik)
+    tokens: frozenset[str]
+    heading_tokens: frozenset[str]
+
+
+@dataclass(frozen=True)
+class DocTerms:
+    """A document's paragraphs as token sets, and how many paragraphs hold each token."""
+
+    doc: Document
+    paragraphs: list[ParagraphTerms]
+    df: Counter[str]
+    head_tokens: frozenset[str]  # title, body, organisation, remiss title: what names the case
+
+
+def _doc_terms(doc: Document) -> DocTerms:
+    sections = {s.id: s for s in doc.sections}
+    rows: list[ParagraphTerms] = []
+    df: Counter[str] = Counter()
+    for section in doc.sections:
+        parent = sections.get(section.parent or "")
+        headings = [h.lower() for h in (section.heading, parent.heading if parent else "") if h]
+        heading_tokens = frozenset(analyze(" ".join(headings)))
+        for p in section.paragraphs:
+            tokens = frozenset(analyze(p.text))
+            df.update(tokens)
+            rows.append(ParagraphTerms(p, section, headings, tokens, heading_tokens))
+    head = f"{doc.title} {doc.body or ''} {doc.organisation or ''} {doc.unit or ''} {doc.remiss_title or ''}"
+    return DocTerms(doc, rows, df, frozenset(analyze(head)))
+
+
+class DocTermsCache:
+    """Analysed documents, most recently used kept (a document's analysis costs more than its ranking)."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[str, str], DocTerms] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, doc: Document) -> DocTerms:
+        key = (doc.id, doc.content_hash)
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        terms = _doc_terms(doc)
+        with self._lock:
+            self._items[key] = terms
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return terms
+
+
+@dataclass
+class RankedParagraph:
+    doc: Document
+    item: ParagraphTerms
+    score: float
+    coverage: float  # share of the question's weighted terms it holds (topic satisfied by the document)
+    focus: float  # share of the focus (terms the document's head does not satisfy) it holds
+    support: float  # share of the question (archive-wide IDF weights) held by the paragraph and its document head
+    weights: dict[str, float]  # the term weights used in this document, by stem
+
+
+def _found(term: Term, tokens: frozenset[str], weak: frozenset[str]) -> float:
+    if term.stem in tokens or (term.parts and all(p in tokens for p in term.parts)):
+        return 1.0
+    if term.stem in weak or (term.parts and all(p in tokens | weak for p in term.parts)):
+        return w.HEADING_CREDIT
+    if term.parts and any(p in tokens for p in term.parts):
+        return w.PART_CREDIT
+    return 0.0
+
+
+def _in(term: Term, tokens: frozenset[str]) -> bool:
+    return term.stem in tokens or (bool(term.parts) and all(p in tokens for p in term.parts))
+
+
+def base_weight(term: Term, catalog: Catalog) -> float:
+    return max([catalog.index.idf(term.stem), *(catalog.index.idf(p) for p in term.parts)]) ** w.IDF_POWER
+
+
+def term_weights(plan: QueryPlan, dt: DocTerms, catalog: Catalog) -> tuple[dict[str, float], set[str]]:
+    """Each term's weight in this document, and which terms the document's head satisfies (its topic)."""
+    n = max(len(dt.paragraphs), 1)
+    weights: dict[str, float] = {}
+    topic: set[str] = set()
+    for term in plan.terms:
+        base = base_weight(term, catalog)
+        if _in(term, dt.head_tokens):
+            topic.add(term.stem)
+            weights[term.stem] = base * w.TOPIC_TERM_WEIGHT
+            continue
+        df = (
+            dt.df.get(term.stem, 0)
+            if not term.parts
+            else max(dt.df.get(term.stem, 0), *(dt.df.get(p, 0) for p in term.parts))
+        )
+        specificity = math.log(1 + n / (1 + df)) / math.log(1 + n) if n > 1 else 1.0
+        weights[term.stem] = base * max(w.MIN_SPECIFICITY, min(1.0, specificity))
+    return weights, topic
+
+
+def _allowed(catalog: Catalog, doc_id: str, mask: np.ndarray | None) -> set[str] | None:
+    """Paragraph ids of the document that pass the question's filters (None: all of them)."""
+    if mask is None:
+        return None
+    return {p for i in catalog.chunks_of(doc_id) if mask[i] for p in catalog.paragraph_ids(i)}
+
+
+def rank(
+    plan: QueryPlan, hits: list[Scored], catalog: Catalog, cache: DocTermsCache, mask: np.ndarray | None
+) -> list[RankedParagraph]:
+    """Paragraphs of the best documents, best first."""
+    doc_order = list(dict.fromkeys(str(catalog.doc_ids[h.index]) for h in hits[: w.CHUNKS_FOR_DOCS]))
+    in_hits = {p for h in hits[: w.CHUNKS_FOR_DOCS] for p in catalog.paragraph_ids(h.index)}
+    out: list[RankedParagraph] = []
+    for rank_, doc_id in enumerate(doc_order[: w.DOCS_FOR_PARAGRAPHS]):
+        doc = catalog.document(doc_id)
+        if doc is None:
+            continue
+        dt = cache.get(doc)
+        out += _rank_document(plan, dt, catalog, rank_, _allowed(catalog, doc_id, mask), in_hits)
+    return sorted(out, key=lambda r: -r.score)
+
+
+def _rank_document(
+    plan: QueryPlan,
+    dt: DocTerms,
+    catalog: Catalog,
+    doc_rank: int,
+    allowed: set[str] | None,
+    in_hits: set[str],
+) -> list[RankedParagraph]:
+    weights, topic = term_weights(plan, dt, catalog)
+    total = sum(weights.values()) or 1.0
+    focus_terms = [t for t in plan.terms if t.stem not in topic]
+    focus_total = sum(weights[t.stem] for t in focus_terms)
+    prior = 1.0 / (1.0 + w.DOC_RANK_DECAY * doc_rank)
+    base = {t.stem: base_weight(t, catalog) for t in plan.terms}
+    base_total = sum(base.values()) or 1.0
+    out = []
+    for item in dt.paragraphs:
+        if allowed is not None and item.paragraph.id not in allowed:
+            continue
+        found = {t.stem: _found(t, item.tokens, item.heading_tokens) for t in plan.terms}
+        coverage = sum(weights[s] * f for s, f in found.items()) / total
+        focus = sum(weights[t.stem] * found[t.stem] for t in focus_terms) / focus_total if focus_total else 1.0
+        support = sum(base[s] * (1.0 if s in topic else f) for s, f in found.items()) / base_total
+        score = coverage * prior * paragraph_prior(ev.kind_of(plan.answer_type, plan.wants_dnr), item)
+        if item.paragraph.id in in_hits:
+            score *= w.CHUNK_HIT_BONUS
+        if plan.answer_type == "membership" and ev.names_any(item.paragraph.text, plan.places):
+            score *= w.NAMED_MEMBER_BOOST
+        out.append(RankedParagraph(dt.doc, item, score, coverage, focus, support, weights))
+    return out
+
+
+def paragraph_prior(answer_type: str, item: ParagraphTerms) -> float:
+    """Section fit and answer evidence of a paragraph for the answer type."""
+    factor = 1.0
+    if ev.section_fits(answer_type, item.headings, item.section.kind):
+        factor *= w.SECTION_PRIOR
+    elif ev.section_is_weak(item.headings):
+        factor *= w.SECTION_PENALTY
+    if ev.has_evidence(answer_type, item.paragraph.text):
+        factor *= w.EVIDENCE_BOOST
+    elif answer_type in ev.FACT_TYPES:
+        factor *= w.EVIDENCE_MISSING
+    return factor

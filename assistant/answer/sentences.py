@@ -1,0 +1,135 @@
+"""From ranked paragraphs to the sentences quoted: each sentence of the best paragraphs is scored by the
+focus it holds itself and by its paragraph, and by whether it holds the kind of answer asked for; then the
+best are taken, no two that say the same thing, a list's items brought along with its introduction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.answer import evidence as ev
+from assistant.answer import weights as w
+from assistant.answer.passages import RankedParagraph, _found
+from assistant.query import QueryPlan
+from ingest.analyzer import analyze
+from ingest.models import Document, Paragraph
+from ingest.sentences import split_spans
+
+
+@dataclass
+class Candidate:
+    doc: Document
+    paragraph: Paragraph
+    text: str
+    score: float
+    order: int  # offset in the document: quotes of one document are shown in reading order
+    tokens: frozenset[str]
+
+
+def _is_title_line(sentence: str, doc: Document, section_kind: str) -> bool:
+    """The document's own title repeated in its head answers nothing."""
+    if section_kind != "head":
+        return False
+    plain = sentence.strip().rstrip(".:")
+    return bool(plain) and (plain in doc.title or doc.title in plain)
+
+
+def _is_toc_line(sentence: str) -> bool:
+    return "....." in sentence or "…………" in sentence
+
+
+def candidates(plan: QueryPlan, ranked: list[RankedParagraph]) -> list[Candidate]:
+    out: list[Candidate] = []
+    stems = {t.stem for t in plan.terms}
+    for rp in ranked[: w.PARAGRAPHS_FOR_SENTENCES]:
+        if rp.score <= 0 or getattr(rp.item.paragraph, "instruction", False):
+            continue
+        total = sum(rp.weights.values()) or 1.0
+        text = rp.item.paragraph.text
+        for start, end in split_spans(text):
+            sentence = text[start:end]
+            if _is_title_line(sentence, rp.doc, rp.item.section.kind) or _is_toc_line(sentence):
+                continue
+            tokens = frozenset(analyze(sentence))
+            own = sum(rp.weights[t.stem] * _found(t, tokens, rp.item.heading_tokens) for t in plan.terms) / total
+            relative = own / rp.coverage if rp.coverage > 0 else 0.0
+            score = rp.score * (w.SENTENCE_OWN_SHARE * min(1.0, relative) + (1 - w.SENTENCE_OWN_SHARE))
+            kind = ev.kind_of(plan.answer_type, plan.wants_dnr)
+            holds = ev.has_evidence(kind, sentence)
+            if holds:
+                score *= w.EVIDENCE_BOOST
+            elif kind in ev.FACT_TYPES:
+                score *= w.EVIDENCE_MISSING
+            if kind == "date" and ev.states_date(sentence, rp.doc.date):
+                score *= w.OWN_DATE_BOOST
+            if kind == "definition" and ev.defines(sentence, stems):
+                score *= w.DEFINES_BOOST
+            if kind == "membership" and ev.names_any(sentence, plan.places):
+                score *= w.NAMED_MEMBER_BOOST
+                holds = True
+            if len(sentence) < w.SHORT_SENTENCE_CHARS and not holds:
+                score *= w.SHORT_SENTENCE_FACTOR
+            out.append(Candidate(rp.doc, rp.item.paragraph, sentence, score, rp.item.paragraph.start + start, tokens))
+    return sorted(out, key=lambda c: -c.score)
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def limit_for(answer_type: str, configured: int) -> int:
+    if answer_type in ev.FACT_TYPES:
+        return min(configured, w.FACT_QUOTES)
+    return min(configured, w.STANCE_QUOTES)
+
+
+def select(plan: QueryPlan, ranked: list[RankedParagraph], configured_limit: int) -> list[Candidate]:
+    pool = candidates(plan, ranked)
+    if not pool:
+        return []
+    limit = limit_for(ev.kind_of(plan.answer_type, plan.wants_dnr), configured_limit)
+    floor = max(w.MIN_SENTENCE_SCORE, w.RELATIVE_FLOOR * pool[0].score)
+    chosen: list[Candidate] = []
+    per_doc: dict[str, int] = {}
+    per_paragraph: dict[str, int] = {}
+    for c in pool:
+        if len(chosen) >= limit or c.score < floor:
+            break
+        key = f"{c.doc.id}#{c.paragraph.id}"
+        if per_doc.get(c.doc.id, 0) >= w.PER_DOC or per_paragraph.get(key, 0) >= w.PER_PARAGRAPH:
+            continue
+        if any(_jaccard(c.tokens, o.tokens) >= w.NEAR_DUPLICATE for o in chosen):
+            continue
+        chosen.append(c)
+        per_doc[c.doc.id] = per_doc.get(c.doc.id, 0) + 1
+        per_paragraph[key] = per_paragraph.get(key, 0) + 1
+    return with_list_items(chosen, plan.answer_type == "list")
+
+
+def with_list_items(chosen: list[Candidate], asks_for_list: bool = False) -> list[Candidate]:
+    """A sentence that introduces a list ("… enligt följande:") brings the items that follow it; for a list
+    question, so does any quote whose paragraph ends by introducing one ("Dessa är följande.")."""
+    extra: list[Candidate] = []
+    for c in chosen:
+        intro = ev.is_list_intro(c.text)
+        if not intro and not (asks_for_list and ev.is_list_intro(c.paragraph.text)):
+            continue
+        section = c.doc.section(c.paragraph.section_id)
+        if section is None:
+            continue
+        after = [p for p in section.paragraphs if p.number > c.paragraph.number][: w.LIST_ITEMS]
+        tail = c.paragraph.text[c.paragraph.text.find(c.text) + len(c.text) :].strip() if intro else ""
+        if tail:  # items inside the same paragraph, one per line
+            extra += [_item(c, c.paragraph, line) for line in tail.splitlines() if line.strip()][: w.LIST_ITEMS]
+            continue
+        for p in after:
+            if not (ev.LIST_ITEM.match(p.text) or len(p.text) < 120):
+                break
+            extra.append(_item(c, p, p.text))
+    keys = {(c.doc.id, c.paragraph.id, c.text) for c in chosen}
+    return chosen + [e for e in extra if (e.doc.id, e.paragraph.id, e.text) not in keys]
+
+
+def _item(intro: Candidate, paragraph: Paragraph, text: str) -> Candidate:
+    text = text.strip()
+    offset = paragraph.start + max(paragraph.text.find(text), 0)
+    return Candidate(intro.doc, paragraph, text, intro.score * 0.99, offset, frozenset(analyze(text)))

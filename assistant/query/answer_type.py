@@ -1,0 +1,95 @@
+"""The kind of answer a question asks for, read from its wording (see `assistant.schemas.AnswerType`).
+
+Rules are tried in order, the most specific kinds first: a question about a vote or a reservation is also a
+"who" or "what did they say" question, but the vote/statement is what answers it. Each rule names the
+Swedish question forms of its kind, not phrasings of particular questions."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.schemas import AnswerType
+
+_RULES: list[tuple[AnswerType, re.Pattern[str]]] = [
+    ("vote", re.compile(r"omröstning|votering|röstade|röstsiffr|ja-röst|nej-röst|hur många röster", re.I)),
+    (
+        "reservation",
+        re.compile(
+            r"reserver|reservation|särskil(t|da) uttalande|protokollsanteckning|ersättaryttrande"
+            r"|vilka partier|vilket parti",
+            re.I,
+        ),
+    ),
+    (
+        "membership",
+        re.compile(
+            r"remissinstans|\bfick (\w+ ){0,4}(remissen|möjlighet att yttra)|(skickades|sändes|remitterades) "
+            r"(\w+ ){0,3}till|\bbland (remiss)?mottagarna|\bfanns? (\w+ ){0,3}med på (remiss)?listan",
+            re.I,
+        ),
+    ),
+    (
+        "validity",
+        re.compile(
+            r"\bersätt(er|s|a)\b|\bersatte\b|\bgäller? (till|från|fr\.o\.m|t\.o\.m|sedan|fortfarande)"
+            r"|\bfrån när gäller|\bgälla\b|\bgiltig|\bupphör|\bträdde i kraft|\bträder i kraft|\bi kraft\b",
+            re.I,
+        ),
+    ),
+    (
+        "definition",
+        re.compile(r"\bdefinier|\bvad menas\b|\bvad avses\b|\bvad innebär begreppet|\bvad betyder\b", re.I),
+    ),
+    ("reason", re.compile(r"\bvarför\b|\bskäl(et|en)?\b|\banledning(en)?\b|\bmotiver|\bpå vilka grunder\b", re.I)),
+    (
+        "date",
+        re.compile(
+            r"(^|[,;]\s*|\boch\s+)när\b|\bdatum\b|\bvilken dag\b|\bsenast\b|\bremisstid|\bdaterad|\bsista dag"
+            r"|\bsvarsdag|\bsvarsdatum|\bvilket år\b"
+            r"|\bunder vilken period\b|\bhur länge\b",
+            re.I,
+        ),
+    ),
+    (
+        "number",
+        re.compile(
+            r"\bhur (mycket|många|stor|stort|stora|hög|högt|höga|lång|långt|ofta)\b|\bbelopp|\bantal\b"
+            r"|\bvilken summa\b|\bhur mycket pengar\b|\bprocent\b|\bhögsta tillåtna\b|\blägsta\b",
+            re.I,
+        ),
+    ),
+    (
+        "person",
+        re.compile(
+            r"\bvem\b|\bvilka personer\b|\bvilken ledamot\b|\bvilka ledamöter\b|\bhandläggare(n)?\b"
+            r"|\bundertecknade?\b|\bundertecknat\b|\bordförande(n)?\b|\bjusterare\b|\bkontaktperson|\bföredragande\b",
+            re.I,
+        ),
+    ),
+    (
+        "decision",
+        re.compile(
+            r"\bbeslutade?\b|\bbeslöt\b|\bbeslut(et)?\b|\bföreslog|\bföreslår|\bföreslagit|\bförslag(et)? till beslut"
+            r"|\butfall(et)?\b|\bvad blev\b|\bbifall|\bavslog|\bupphävde|\bfastställde|\bantog\b",
+            re.I,
+        ),
+    ),
+    ("list", re.compile(r"^\s*vilka\b|\bräkna upp\b|\bvilka (är|var) de\b", re.I)),
+    (
+        "stance",
+        re.compile(
+            r"\b(sa|sade|säger|tyckte|tycker|ansåg|anser|menade|menar|yttrade|tyckte)\b|\bhur (ställde|ställer|såg|ser"
+            r"|bedömde|bedömer|värderade)\b|\bsynpunkt|\binställning|\bställningstagande|\bkritik|\bvälkomna"
+            r"|\btillstyrk|\bavstyrk|\bståndpunkt|\bsvarade\b|\bbesvara",
+            re.I,
+        ),
+    ),
+]
+
+
+def answer_type_of(question: str) -> AnswerType:
+    """The first rule that matches; "open" when none does."""
+    for kind, pattern in _RULES:
+        if pattern.search(question):
+            return kind
+    return "open"
