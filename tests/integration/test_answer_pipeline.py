@@ -5,6 +5,9 @@ and the question reading is shown."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -101,3 +104,18 @@ def test_follow_up_through_the_api_is_answered_from_the_previous_case(client: Te
     alone = client.post("/v1/ask", json={"question": "Vad hänvisade hon till?"}).json()
     # without the history the same words point elsewhere: the test above would fail if history were ignored
     assert alone["abstained"] or "med hänvisning till" not in alone["citations"][0]["quote"]
+
+
+def test_cli_explain_shows_the_reading(data_dir: Path) -> None:
+    env = {**os.environ, "REMISS_DATA_DIR": str(data_dir)}
+    question = "Vad sa socialnämnden om förslaget till innovationsstrategi?"
+    out = subprocess.run(
+        [str(Path(sys.executable).with_name("remiss")), "ask", "--explain", question],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "svarstyp: stance" in out.stdout and "socialnämnden" in out.stdout

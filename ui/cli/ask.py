@@ -38,6 +38,7 @@ def _ask(
     dnr: str | None = typer.Option(None, help="Only this diarienummer."),
     retriever: str | None = typer.Option(None, help="lexical | dense | hybrid (default from settings)."),
     as_json: bool = typer.Option(False, "--json", help="Print the API's JSON."),
+    explain: bool = typer.Option(False, "--explain", help="Also show how the question was read."),
 ) -> None:
     """Answer a question with citations to paragraph and dnr."""
     service = _service()
@@ -45,6 +46,8 @@ def _ask(
     if as_json:
         print(answer.model_dump_json(indent=2))
         return
+    if explain:
+        out.print(_reading(answer.reading), highlight=False)
     out.print(answer.answer, highlight=False)
     if answer.citations:
         out.print("\n[bold]Källor[/bold]")
@@ -87,3 +90,20 @@ def _search(
 def register(app: typer.Typer) -> None:
     app.command("ask")(_ask)
     app.command("search")(_search)
+
+
+def _reading(reading: dict[str, object]) -> str:
+    """The question reading as a few Swedish lines: answer type, topic, terms, follow-up, evidence."""
+    topic = reading.get("topic") or {}
+    lines = [f"[bold]Tolkning[/bold] svarstyp: {reading.get('answer_type', '?')}"]
+    if isinstance(topic, dict):
+        parts = [f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in topic.items() if v]
+        lines.append("ämne: " + ("; ".join(parts) or "–"))
+    lines.append("termer: " + ", ".join(map(str, reading.get("terms") or [])))
+    if reading.get("follow_up_of"):
+        lines.append(f"följdfråga till: {reading['follow_up_of']}")
+    if reading.get("filters"):
+        lines.append(f"filter: {reading['filters']}")
+    if reading.get("evidence"):
+        lines.append(f"stöd: {reading['evidence']}")
+    return "\n".join(lines) + "\n"
