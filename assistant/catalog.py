@@ -82,7 +82,11 @@ class Catalog:
         heads = (c.text for c in chunks if c.section_kind == "head")  # a document's head names its organisation
         names = " ".join({f"{c.title} {c.body} {c.organisation}" for c in chunks} | set(heads))
         self.place_tokens = set(analyze(names, split=False))
-        self.refs = {mentions.normalize_ref(*r.groups()) for c in chunks for r in mentions.REF.finditer(c.text)}
+        self._ref_docs: dict[str, set[str]] = {}  # "SOU 2025:7" -> documents whose text names it
+        for c in chunks:
+            for r in mentions.REF.finditer(f"{c.title} {c.text}"):
+                self._ref_docs.setdefault(mentions.normalize_ref(*r.groups()), set()).add(c.doc_id)
+        self.refs = set(self._ref_docs)
         # what names a document: its title, or a section heading (a § item's rubrik), for "riktlinjen för X"
         titles = {c.title for c in chunks} | {c.section_heading for c in chunks}
         self._names = [frozenset(analyze(n)) for n in titles if n]
@@ -139,6 +143,10 @@ class Catalog:
 
     def known_body(self, body: str) -> bool:
         return any(body_mod.matches(body, b) for b in self.body_names)
+
+    def ref_mask(self, ref: str) -> np.ndarray:
+        """Chunks of the documents that name a remiss reference (a betänkande or departementsserie)."""
+        return self._cached(("ref", ref), lambda: np.isin(self.doc_ids, sorted(self._ref_docs.get(ref, set()))))
 
     def known_ref(self, ref: str) -> bool:
         return ref in self.refs

@@ -51,6 +51,19 @@ def places_in_question(text: str) -> list[str]:
     return [(m.group(1) or m.group(2)) for m in ORG.finditer(text)]
 
 
+def organisations_in_question(text: str) -> list[list[str]]:
+    """Each organisation a question names, as the spellings a list may use: a municipality is "X kommun"
+    or "X stad" (Göteborgs stad is listed as Göteborgs kommun); a region is "Region X"."""
+    out = []
+    for m in ORG.finditer(text):
+        if m.group(2):
+            out.append([f"Region {m.group(2)}"])
+        else:
+            name = m.group(1)
+            out.append([f"{name} kommun", f"{name}s kommun", f"{name}s stad", f"{name} stad"])
+    return out
+
+
 REF = re.compile(r"\b(SOU|Ds|DS|Prop\.?|prop\.?)\s?((?:19|20)\d{2}(?:/\d{2})?):(\d{1,3})\b")
 
 

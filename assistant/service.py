@@ -35,7 +35,9 @@ from ingest.embedders import Embedder
 from ingest.pipeline import Ingestor
 
 NO_ANSWER = "Jag hittar inget i arkivet som besvarar frågan."
-SPEAKER_TYPES = {"stance", "decision"}  # who said it matters: "vad tyckte Kungsbacka"
+SPEAKER_TYPES = {"stance", "decision"}
+# What a party said lives in its statements; in a vote or a decision the party is only part of the topic.
+PARTY_TYPES = {"stance", "reservation", "open", "reason", "list"}  # who said it matters: "vad tyckte Kungsbacka"
 RETRIEVE_K = 20  # chunks ranked for an answer: the documents of these get their paragraphs ranked
 
 
@@ -65,9 +67,11 @@ class AssistantService:
             return Retrieval([], reason, None)
         bodies = [b for b in p.bodies if self.catalog.known_body(b)]
         mask = self.catalog.mask(p.filters, bodies, p.dnr)
+        for ref in mentions.remiss_refs_in_question(p.text):  # a named SOU/Ds is the case: stay with it
+            mask = self.catalog.ref_mask(ref) if mask is None else mask & self.catalog.ref_mask(ref)
         if mask is not None and not mask.any():
             return Retrieval([], "Inga dokument i arkivet matchar de valda filtren.", mask)
-        parties = mentions.parties_in_question(p.text)
+        parties = mentions.parties_in_question(p.text) if p.answer_type in PARTY_TYPES else []
         if parties and mask is not None:
             mask = mask & self.catalog.party_mask(parties)
             if not mask.any():

@@ -9,7 +9,6 @@ import re
 from assistant.answer import evidence as ev
 from assistant.answer.sentences import Candidate
 from ingest.dates import DATE, to_iso
-from ingest.parties import people_in
 
 _VOTE_COUNT = re.compile(r"(\d+)\s+ja-röster\s+mot\s+(\d+)\s+nej-röster", re.I)
 _AMOUNT = re.compile(
@@ -40,10 +39,10 @@ def line(kind: str, top: Candidate, n: int, names: list[str]) -> str | None:
             return f"Omröstning: {m.group(1)} ja-röster mot {m.group(2)} nej-röster [{n}]"
     if kind == "reservation":
         return _statement(top, n)
-    if kind == "membership":
+    if kind == "membership" and top.doc.doc_type == "remiss":
         named = [x for x in names if x.lower() in text.lower()]
         if named:
-            return f"Ja — {named[0]} finns bland dem som fick remissen: ”{text.strip()}” [{n}]"
+            return f"Ja — {named[0]} står bland remissinstanserna: ”{text.strip()}” [{n}]"
     if kind == "dnr":
         m = ev.DNR_RE.search(text)
         if m:
@@ -54,8 +53,7 @@ def line(kind: str, top: Candidate, n: int, names: list[str]) -> str | None:
 def _statement(top: Candidate, n: int) -> str | None:
     section = top.doc.section(top.paragraph.section_id)
     if section is None or section.kind != "statement":
-        people = people_in(top.text)
-        return f"Uttalande av {', '.join(people)} [{n}]" if people else None
+        return None  # who made a statement is only read from a statement the parser recognised
     who = ", ".join(section.people) or ""
     parties = ", ".join(section.parties)
     label = section.heading.split(" ")[0] if section.heading else "Uttalande"

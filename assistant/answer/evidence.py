@@ -110,6 +110,28 @@ HAS: dict[str, re.Pattern[str]] = {
 }
 
 
+# Question words that name the kind of answer rather than its content ("datum", "daterad", "omröstningen",
+# "synpunkter"): a passage that holds such an answer satisfies them, whatever its wording.
+_TYPE_WORDS: dict[str, str] = {
+    "date": "datum daterad daterat dag remisstid remisstiden senast svarsdag",
+    "number": "antal belopp summa kronor procent",
+    "person": "vem undertecknade undertecknat handläggare",
+    "vote": "omröstning omröstningen votering voteringen röstade röster",
+    "definition": "definieras definition menas avses begreppet",
+    "validity": "gäller gälla giltig ersätter ersattes",
+    "reason": "skäl skälet anledning anledningen motivering motiverade",
+    "decision": "beslutade beslut beslutet föreslog föreslår förslag",
+    "stance": "synpunkter synpunkt inställning ställde ställer ställning",
+    "membership": "remissinstans remissinstanser remissinstanserna",
+    "reservation": "reservation reserverade uttalande protokollsanteckning",
+    "dnr": "diarienummer dnr",
+}
+
+
+def type_words(kind: str) -> frozenset[str]:
+    return frozenset(analyze(_TYPE_WORDS.get(kind, ""), split=False))
+
+
 def kind_of(answer_type: str, wants_dnr: bool) -> str:
     """The evidence looked for: the answer type, or a diarienummer for an open question asking for one."""
     return "dnr" if wants_dnr and answer_type == "open" else answer_type

@@ -15,7 +15,7 @@ from assistant.answer import weights as w
 from assistant.answer.sentences import Candidate, select
 from assistant.catalog import Catalog
 from assistant.labels import TYPE_LABEL
-from assistant.mentions import places_in_question
+from assistant.mentions import organisations_in_question
 from assistant.query import QueryPlan
 from assistant.retrieve import Scored
 from assistant.schemas import Citation
@@ -54,16 +54,18 @@ def covers(extraction: Extraction, threshold: float) -> bool:
 
 
 def missing_member(plan: QueryPlan, extraction: Extraction) -> str | None:
-    """For "fick X remissen?": X must be in the quoted list; otherwise the archive says no such thing."""
+    """For "fick X remissen?": X must be on the remiss's own list (a remiss page); otherwise say so."""
     if plan.answer_type != "membership":
         return None
-    names = places_in_question(plan.text)
-    if not names or not extraction.ranked:
+    orgs = organisations_in_question(plan.text)
+    remiss = next((r.doc for r in extraction.ranked if r.doc.doc_type == "remiss"), None)
+    if not orgs or remiss is None:
         return None
-    doc = extraction.ranked[0].doc
-    if any(name.lower() in doc.text.lower() for name in names):
-        return None
-    return f"Jag hittar inte {names[0]} bland mottagarna av remissen i ”{doc.title}”."
+    text = remiss.text.lower()
+    for spellings in orgs:
+        if not any(s.lower() in text for s in spellings):
+            return f"{spellings[0]} står inte bland remissinstanserna i ”{remiss.title}”."
+    return None
 
 
 SUMMARY_HEADINGS = ("sammanfattning", "ärendet", "remissen i sammanfattning", "bakgrund", "förslag till beslut")
@@ -131,7 +133,7 @@ def compose(plan: QueryPlan, chosen: list[Candidate]) -> tuple[str, list[Citatio
 def _direct_line(plan: QueryPlan, chosen: list[Candidate], numbers: dict[int, int]) -> str | None:
     if not chosen or id(chosen[0]) not in numbers:
         return None
-    names = places_in_question(plan.text) + plan.bodies
+    names = [n for spellings in organisations_in_question(plan.text) for n in spellings] + plan.bodies
     return direct.line(ev.kind_of(plan.answer_type, plan.wants_dnr), chosen[0], numbers[id(chosen[0])], names)
 
 

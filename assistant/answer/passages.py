@@ -21,6 +21,7 @@ from assistant.catalog import Catalog
 from assistant.query import QueryPlan, Term
 from assistant.retrieve import Scored
 from ingest.analyzer import analyze
+from ingest.dates import MONTHS
 from ingest.models import Document, Paragraph, Section
 
 
@@ -43,6 +44,15 @@ class DocTerms:
     head_tokens: frozenset[str]  # title, body, organisation, remiss title: what names the case
 
 
+def date_words(iso: str | None) -> tuple[str, ...]:
+    """A document's own date as a question may write it: "2025-10-16" and "16 oktober 2025"."""
+    if not iso or len(iso) < 10:
+        return ()
+    year, month, day = iso[:4], int(iso[5:7]), int(iso[8:10])
+    name = next((m for m, n in MONTHS.items() if n == month), "")
+    return (iso[:10], f"{day} {name} {year}")
+
+
 def _doc_terms(doc: Document) -> DocTerms:
     sections = {s.id: s for s in doc.sections}
     rows: list[ParagraphTerms] = []
@@ -55,7 +65,8 @@ def _doc_terms(doc: Document) -> DocTerms:
             tokens = frozenset(analyze(p.text))
             df.update(tokens)
             rows.append(ParagraphTerms(p, section, headings, tokens, heading_tokens))
-    head = f"{doc.title} {doc.body or ''} {doc.organisation or ''} {doc.unit or ''} {doc.remiss_title or ''}"
+    fields = (doc.title, doc.body, doc.organisation, doc.unit, doc.remiss_title, doc.remitting_body, doc.remiss_ref)
+    head = " ".join(f for f in (*fields, *date_words(doc.date)) if f)
     return DocTerms(doc, rows, df, frozenset(analyze(head)))
 
 
@@ -164,6 +175,8 @@ def _rank_document(
 ) -> list[RankedParagraph]:
     weights, topic = term_weights(plan, dt, catalog)
     total = sum(weights.values()) or 1.0
+    kind = ev.kind_of(plan.answer_type, plan.wants_dnr)
+    asked_kind = ev.type_words(kind)
     focus_terms = [t for t in plan.terms if t.stem not in topic]
     focus_total = sum(weights[t.stem] for t in focus_terms)
     prior = 1.0 / (1.0 + w.DOC_RANK_DECAY * doc_rank)
@@ -174,13 +187,19 @@ def _rank_document(
         if allowed is not None and item.paragraph.id not in allowed:
             continue
         found = {t.stem: _found(t, item.tokens, item.heading_tokens) for t in plan.terms}
-        coverage = sum(weights[s] * f for s, f in found.items()) / total
+        if asked_kind and ev.has_evidence(kind, item.paragraph.text):
+            found.update({s: 1.0 for s in found if s in asked_kind})
+        # a topic term names the case, which the document already is: in a paragraph it adds little
+        coverage = (
+            sum(weights[s] * (w.TOPIC_FLOOR + (1 - w.TOPIC_FLOOR) * f if s in topic else f) for s, f in found.items())
+            / total
+        )
         focus = sum(weights[t.stem] * found[t.stem] for t in focus_terms) / focus_total if focus_total else 1.0
         support = sum(base[s] * (1.0 if s in topic else f) for s, f in found.items()) / base_total
-        score = coverage * prior * paragraph_prior(ev.kind_of(plan.answer_type, plan.wants_dnr), item)
+        score = coverage * prior * paragraph_prior(kind, item)
         if item.paragraph.id in in_hits:
             score *= w.CHUNK_HIT_BONUS
-        if plan.answer_type == "membership" and ev.names_any(item.paragraph.text, plan.places):
+        if plan.answer_type == "membership" and ev.names_any(item.paragraph.text, plan.organisations or plan.places):
             score *= w.NAMED_MEMBER_BOOST
         out.append(RankedParagraph(dt.doc, item, score, coverage, focus, support, weights))
     return out

@@ -63,7 +63,7 @@ def candidates(plan: QueryPlan, ranked: list[RankedParagraph]) -> list[Candidate
                 score *= w.OWN_DATE_BOOST
             if kind == "definition" and ev.defines(sentence, stems):
                 score *= w.DEFINES_BOOST
-            if kind == "membership" and ev.names_any(sentence, plan.places):
+            if kind == "membership" and ev.names_any(sentence, plan.organisations or plan.places):
                 score *= w.NAMED_MEMBER_BOOST
                 holds = True
             if len(sentence) < w.SHORT_SENTENCE_CHARS and not holds:

@@ -12,6 +12,7 @@ CHUNK_HIT_BONUS = 1.15  # a paragraph inside one of the retrieved chunks (BM25 s
 # --- term weights: topic vs focus ---------------------------------------------------------------------
 IDF_POWER = 1.5  # rarer question words weigh more: weight = idf ** IDF_POWER
 TOPIC_TERM_WEIGHT = 0.25  # a term the document's title/head already satisfies says which case, not what
+TOPIC_FLOOR = 0.6  # every paragraph of a document holds its topic terms to this degree (the document names them)
 MIN_SPECIFICITY = 0.3  # a term found in every paragraph of a document still keeps this share of its weight
 HEADING_CREDIT = 0.5  # a term found only in the paragraph's section heading counts half
 PART_CREDIT = 0.3  # a compound found only by some of its parts counts this much

@@ -99,7 +99,8 @@ def _reading(reading: dict[str, object]) -> str:
     if isinstance(topic, dict):
         parts = [f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in topic.items() if v]
         lines.append("ämne: " + ("; ".join(parts) or "–"))
-    lines.append("termer: " + ", ".join(map(str, reading.get("terms") or [])))
+    terms = reading.get("terms")
+    lines.append("termer: " + (", ".join(str(t) for t in terms) if isinstance(terms, list) else "–"))
     if reading.get("follow_up_of"):
         lines.append(f"följdfråga till: {reading['follow_up_of']}")
     if reading.get("filters"):
