@@ -182,3 +182,17 @@ def defines(sentence: str, stems: set[str]) -> bool:
 def names_any(text: str, names: list[str]) -> bool:
     lower = text.lower()
     return any(n.lower() in lower for n in names)
+
+
+# The writer's own view: "Förvaltningen anser …", "Kommunen ställer sig …", "Vi välkomnar …".
+_OWN_VIEW = re.compile(
+    r"^\s*(?:(?:\w+ )?(?:förvaltningen|kommunen|nämnden|kommunstyrelsen|styrelsen|kontoret|länsstyrelsen"
+    r"|stadsledningskontoret|regionen|myndigheten)|vi|jag|\w+ kommun)\s+(?:\w+\s+)?(?:anser|bedömer|ser|menar"
+    r"|ställer sig|tillstyrker|avstyrker|välkomnar|instämmer|delar|vill|har inget att erinra|är positiv|är negativ"
+    r"|är tveksam|saknar|befarar|föreslår)\b",
+    re.I,
+)
+
+
+def speaks_for_itself(sentence: str) -> bool:
+    return bool(_OWN_VIEW.match(sentence))

@@ -101,6 +101,15 @@ class RankedParagraph:
     focus: float  # share of the focus (terms the document's head does not satisfy) it holds
     support: float  # share of the question (archive-wide IDF weights) held by the paragraph and its document head
     weights: dict[str, float]  # the term weights used in this document, by stem
+    topic: frozenset[str]  # the terms its document's head satisfies
+
+
+def weighted_coverage(found: dict[str, float], weights: dict[str, float], topic: frozenset[str]) -> float:
+    """Share of the weighted terms found; a topic term names the case, which the document already is, so a
+    passage holds it to TOPIC_FLOOR even where its own words do not repeat it."""
+    total = sum(weights.values()) or 1.0
+    held = sum(weights[s] * (w.TOPIC_FLOOR + (1 - w.TOPIC_FLOOR) * f if s in topic else f) for s, f in found.items())
+    return held / total
 
 
 def _found(term: Term, tokens: frozenset[str], weak: frozenset[str]) -> float:
@@ -174,7 +183,6 @@ def _rank_document(
     in_hits: set[str],
 ) -> list[RankedParagraph]:
     weights, topic = term_weights(plan, dt, catalog)
-    total = sum(weights.values()) or 1.0
     kind = ev.kind_of(plan.answer_type, plan.wants_dnr)
     asked_kind = ev.type_words(kind)
     focus_terms = [t for t in plan.terms if t.stem not in topic]
@@ -189,11 +197,7 @@ def _rank_document(
         found = {t.stem: _found(t, item.tokens, item.heading_tokens) for t in plan.terms}
         if asked_kind and ev.has_evidence(kind, item.paragraph.text):
             found.update({s: 1.0 for s in found if s in asked_kind})
-        # a topic term names the case, which the document already is: in a paragraph it adds little
-        coverage = (
-            sum(weights[s] * (w.TOPIC_FLOOR + (1 - w.TOPIC_FLOOR) * f if s in topic else f) for s, f in found.items())
-            / total
-        )
+        coverage = weighted_coverage(found, weights, frozenset(topic))
         focus = sum(weights[t.stem] * found[t.stem] for t in focus_terms) / focus_total if focus_total else 1.0
         support = sum(base[s] * (1.0 if s in topic else f) for s, f in found.items()) / base_total
         score = coverage * prior * paragraph_prior(kind, item)
@@ -201,7 +205,7 @@ def _rank_document(
             score *= w.CHUNK_HIT_BONUS
         if plan.answer_type == "membership" and ev.names_any(item.paragraph.text, plan.organisations or plan.places):
             score *= w.NAMED_MEMBER_BOOST
-        out.append(RankedParagraph(dt.doc, item, score, coverage, focus, support, weights))
+        out.append(RankedParagraph(dt.doc, item, score, coverage, focus, support, weights, frozenset(topic)))
     return out
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from assistant.answer import evidence as ev
 from assistant.answer import weights as w
-from assistant.answer.passages import RankedParagraph, _found
+from assistant.answer.passages import RankedParagraph, _found, weighted_coverage
 from assistant.query import QueryPlan
 from ingest.analyzer import analyze
 from ingest.models import Document, Paragraph
@@ -40,20 +40,23 @@ def _is_toc_line(sentence: str) -> bool:
 def candidates(plan: QueryPlan, ranked: list[RankedParagraph]) -> list[Candidate]:
     out: list[Candidate] = []
     stems = {t.stem for t in plan.terms}
+    kind = ev.kind_of(plan.answer_type, plan.wants_dnr)
+    asked_kind = ev.type_words(kind)
     for rp in ranked[: w.PARAGRAPHS_FOR_SENTENCES]:
         if rp.score <= 0 or getattr(rp.item.paragraph, "instruction", False):
             continue
-        total = sum(rp.weights.values()) or 1.0
         text = rp.item.paragraph.text
         for start, end in split_spans(text):
             sentence = text[start:end]
             if _is_title_line(sentence, rp.doc, rp.item.section.kind) or _is_toc_line(sentence):
                 continue
             tokens = frozenset(analyze(sentence))
-            own = sum(rp.weights[t.stem] * _found(t, tokens, rp.item.heading_tokens) for t in plan.terms) / total
+            found = {t.stem: _found(t, tokens, rp.item.heading_tokens) for t in plan.terms}
+            if asked_kind and ev.has_evidence(kind, sentence):
+                found.update({s: 1.0 for s in found if s in asked_kind})
+            own = weighted_coverage(found, rp.weights, rp.topic)
             relative = own / rp.coverage if rp.coverage > 0 else 0.0
             score = rp.score * (w.SENTENCE_OWN_SHARE * min(1.0, relative) + (1 - w.SENTENCE_OWN_SHARE))
-            kind = ev.kind_of(plan.answer_type, plan.wants_dnr)
             holds = ev.has_evidence(kind, sentence)
             if holds:
                 score *= w.EVIDENCE_BOOST
@@ -61,6 +64,8 @@ def candidates(plan: QueryPlan, ranked: list[RankedParagraph]) -> list[Candidate
                 score *= w.EVIDENCE_MISSING
             if kind == "date" and ev.states_date(sentence, rp.doc.date):
                 score *= w.OWN_DATE_BOOST
+            if kind == "stance" and ev.speaks_for_itself(sentence):
+                score *= w.OWN_VIEW_BOOST
             if kind == "definition" and ev.defines(sentence, stems):
                 score *= w.DEFINES_BOOST
             if kind == "membership" and ev.names_any(sentence, plan.organisations or plan.places):
@@ -87,7 +92,8 @@ def select(plan: QueryPlan, ranked: list[RankedParagraph], configured_limit: int
     if not pool:
         return []
     limit = limit_for(ev.kind_of(plan.answer_type, plan.wants_dnr), configured_limit)
-    floor = max(w.MIN_SENTENCE_SCORE, w.RELATIVE_FLOOR * pool[0].score)
+    relative = w.RELATIVE_FLOOR_VIEWS if plan.answer_type in ("stance", "reason", "list") else w.RELATIVE_FLOOR
+    floor = max(w.MIN_SENTENCE_SCORE, relative * pool[0].score)
     chosen: list[Candidate] = []
     per_doc: dict[str, int] = {}
     per_paragraph: dict[str, int] = {}
