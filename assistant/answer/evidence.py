@@ -114,7 +114,7 @@ HAS: dict[str, re.Pattern[str]] = {
 # "synpunkter"): a passage that holds such an answer satisfies them, whatever its wording.
 _TYPE_WORDS: dict[str, str] = {
     "date": "datum daterad daterat dag remisstid remisstiden senast svarsdag",
-    "number": "antal belopp summa kronor procent",
+    "number": "antal belopp summa kronor procent stor stort stora mycket många hög högt höga lång långt ofta",
     "person": "vem undertecknade undertecknat handläggare",
     "vote": "omröstning omröstningen votering voteringen röstade röster",
     "definition": "definieras definition menas avses begreppet",

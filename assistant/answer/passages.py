@@ -53,13 +53,24 @@ def date_words(iso: str | None) -> tuple[str, ...]:
     return (iso[:10], f"{day} {name} {year}")
 
 
+RUBRIK_CHARS = 200  # a protokoll §'s first paragraph, when this short, is its rubrik ("Årsredovisning 2024 …")
+
+
+def _rubrik(section: Section | None) -> str:
+    """The rubrik of a § item: its parts (Beslut, Beslutsgång, Reservation …) are about what it names."""
+    if section is None or section.kind != "paragraf" or not section.paragraphs:
+        return ""
+    first = section.paragraphs[0].text
+    return first if len(first) <= RUBRIK_CHARS else ""
+
+
 def _doc_terms(doc: Document) -> DocTerms:
     sections = {s.id: s for s in doc.sections}
     rows: list[ParagraphTerms] = []
     df: Counter[str] = Counter()
     for section in doc.sections:
         parent = sections.get(section.parent or "")
-        headings = [h.lower() for h in (section.heading, parent.heading if parent else "") if h]
+        headings = [h.lower() for h in (section.heading, parent.heading if parent else "", _rubrik(parent)) if h]
         heading_tokens = frozenset(analyze(" ".join(headings)))
         for p in section.paragraphs:
             tokens = frozenset(analyze(p.text))
