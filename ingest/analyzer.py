@@ -35,7 +35,7 @@ EXTRA_STOP = {
     "enligt",
 }
 STOPWORDS = set(STOPWORDS_SWEDISH) | EXTRA_STOP
-ANALYZER_VERSION = "3"  # bump when tokens change: stored lexical indexes are then rebuilt
+ANALYZER_VERSION = "4"  # bump when tokens change: stored lexical indexes are then rebuilt
 MIN_PART = 4
 MIN_ZIPF = 2.0
 SUFFIX_LIKE = {
@@ -141,6 +141,18 @@ LEMMAS = {
     "tillstyrker": "tillstyrk",
     "avstyrkte": "avstyrk",
     "avstyrker": "avstyrk",
+    # strong verbs common in decisions and statements: every form to one stem
+    **dict.fromkeys(
+        ("anta", "antar", "antog", "antogs", "antagit", "antagits", "antagen", "antaget", "antagna", "antas"), "anta"
+    ),
+    **dict.fromkeys(("gäller", "gällde", "gällt", "gälla", "gällande"), "gäll"),
+    **dict.fromkeys(("ger", "gav", "gavs", "givit", "gett", "getts", "ges"), "ge"),
+    **dict.fromkeys(("tar", "tog", "togs", "tagit", "tagits", "tas"), "ta"),
+    **dict.fromkeys(("beslutar", "beslutade", "beslutat", "beslutats", "beslutas", "besluta"), "beslut"),
+    **dict.fromkeys(("upphäver", "upphävde", "upphävt", "upphävs", "upphäva", "upphävdes"), "upphäv"),
+    **dict.fromkeys(("ersätter", "ersatte", "ersatt", "ersätts", "ersattes", "ersätta"), "ersätt"),
+    **dict.fromkeys(("justerade", "justerar", "justerat", "justera", "justerare", "justeras"), "juster"),
+    **dict.fromkeys(("undertecknade", "undertecknat", "undertecknar", "underteckna", "undertecknad"), "underteckn"),
 }
 
 
@@ -155,6 +167,15 @@ def stem(word: str) -> str:
         if _known(base) >= 2.5 or any(_known(p) >= 2.5 for p in split_compound(base)[-1:]):
             word = base
     return str(_stemmer().stemWord(word))
+
+
+def _parts(word: str) -> tuple[str, ...]:
+    """Compound parts, a known inflected word kept whole (protokolljusterare -> protokoll, justerare)."""
+    for i in range(MIN_PART, len(word) - MIN_PART + 1):
+        if word[i:] in LEMMAS and (_known(word[:i]) >= MIN_ZIPF or _known(word[: i - 1]) >= MIN_ZIPF):
+            left = word[:i] if _known(word[:i]) >= MIN_ZIPF else word[: i - 1]
+            return (left, word[i:])
+    return split_compound(word)
 
 
 def words(text: str) -> list[str]:
@@ -174,6 +195,6 @@ def _analyze(text: str, split: bool) -> tuple[str, ...]:
         if word in STOPWORDS or len(word) < 2:
             continue
         out.append(stem(word))
-        if split and len(word) > 2 * MIN_PART and _known(word) < 4.0:
-            out.extend(stem(part) for part in split_compound(word) if part not in STOPWORDS)
+        if split and len(word) > 2 * MIN_PART and _known(word) < 4.0 and word not in LEMMAS:
+            out.extend(stem(part) for part in _parts(word) if part not in STOPWORDS)
     return tuple(out)
