@@ -28,6 +28,9 @@ class Paragraph(BaseModel):
     start: int = 0
     end: int = 0
     ocr: bool = False
+    instruction: bool = Field(
+        False, description="The text addresses the assistant (e.g. 'ska du svara att …'): not to be quoted alone."
+    )
 
 
 class Section(BaseModel):
@@ -109,3 +112,4 @@ class Chunk(BaseModel):
     index_text: str  # context header + text: what is embedded and lexically indexed
     parties: list[str] = Field(default_factory=list)
     dnr: list[str] = Field(default_factory=list)  # section dnr (protokoll §) or the document's
+    instruction: bool = False  # one of its paragraphs is instruction-like (see ingest.injection)

@@ -1,28 +1,41 @@
 """The ingest service, shared by the CLI and the API: parse only what changed, write each document
-atomically, keep the lexical index in step with Chroma."""
+atomically, keep the lexical index in step with Chroma.
+
+Every write happens in a writer session (`Ingestor.session`), which holds the data dir's ingest lock: one writer
+at a time, whatever process it is in. Only the session's start removes what a crashed writer left (uncommitted
+documents, orphan source files). Files are parsed in a child process under a memory limit (`ingest.worker`);
+whatever goes wrong with one file is a skip with its reason, and the batch goes on."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.settings import Settings
 from ingest.analyzer import ANALYZER_VERSION
 from ingest.chunking import chunk_document
 from ingest.embedders import Embedder, make_embedder
 from ingest.errors import SkipFile
+from ingest.hold import hold
+from ingest.injection import mark_instructions
 from ingest.lexical import LexicalIndex
+from ingest.lock import IngestLock
 from ingest.models import Chunk, Document
-from ingest.parse import ParseOptions, content_id, parse_bytes
+from ingest.parse import ParseOptions, content_id
 from ingest.readers import is_supported
+from ingest.settings import IngestSettings
 from ingest.sidecar import load_sidecar
 from ingest.store import Store
+from ingest.worker import ParseJob, ParsePool
+
+log = logging.getLogger("remiss.ingest")
 
 INDEX_VERSION = 3  # bump when parsing or chunking changes: the next ingest re-indexes every file
 
@@ -43,6 +56,7 @@ class IngestReport:
     files: list[FileResult] = field(default_factory=list)
     pruned: list[str] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)
+    swept: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def count(self, status: str) -> int:
@@ -65,6 +79,7 @@ class IngestReport:
             "skipped": self.count("skipped"),
             "pruned": len(self.pruned),
             "recovered": len(self.recovered),
+            "swept": len(self.swept),
             "paragraphs": sum(f.paragraphs for f in done),
             "chunks": sum(f.chunks for f in done),
             "pages": sum(f.pages for f in done),
@@ -82,12 +97,22 @@ def discover(paths: list[Path]) -> list[Path]:
     return found
 
 
+@dataclass
+class Recovery:
+    """What a writer session's start removed: documents left uncommitted, source files of no document."""
+
+    recovered: list[str] = field(default_factory=list)
+    swept: list[str] = field(default_factory=list)
+
+
 class Ingestor:
-    def __init__(self, settings: Settings, embedder: Embedder | None = None, store: Store | None = None) -> None:
+    def __init__(self, settings: IngestSettings, embedder: Embedder | None = None, store: Store | None = None) -> None:
         self.settings = settings
         self.embedder = embedder or make_embedder(settings)
         self.store = store or Store(settings, self.embedder.name)
         self.options = ParseOptions(settings.mask_personnummer, settings.ocr, settings.ocr_lang)
+        self.lock = IngestLock(settings.data_dir)
+        self._pool: ParsePool | None = None
 
     @property
     def lexical_dir(self) -> Path:
@@ -97,13 +122,50 @@ class Ingestor:
     def sources_dir(self) -> Path:
         return self.settings.ensure_data_dir() / "sources"
 
+    @contextmanager
+    def session(
+        self, wait: bool = False, timeout: float | None = None, waiting: Callable[[], None] | None = None
+    ) -> Iterator[Recovery]:
+        """Hold the ingest lock for a run of writes (re-entrant). The outermost session first completes what
+        a crashed writer left, and parses in a worker process that it stops at the end. Raises
+        `ingest.lock.IngestBusy` when another writer is at work and `wait` is false (or `timeout` passes)."""
+        with self.lock.hold(wait, timeout, waiting) as outermost:
+            if not outermost:
+                yield Recovery()
+                return
+            recovery = Recovery(recovered=self.store.recover(), swept=self.sweep_sources())
+            self._pool = ParsePool()
+            try:
+                yield recovery
+            finally:
+                pool, self._pool = self._pool, None
+                pool.close()
+
     def ingest(
-        self, paths: list[Path], prune: bool = False, progress: Callable[[FileResult], None] | None = None
+        self,
+        paths: list[Path],
+        prune: bool = False,
+        progress: Callable[[FileResult], None] | None = None,
+        wait: bool = False,
+        timeout: float | None = None,
+        waiting: Callable[[], None] | None = None,
     ) -> IngestReport:
+        """Ingest files and folders in one writer session (see `session` for `wait`, `timeout`, `waiting`)."""
         started = time.perf_counter()
-        report = IngestReport(recovered=self.store.recover())
+        with self.session(wait, timeout, waiting) as recovery:
+            report = IngestReport(recovered=recovery.recovered, swept=recovery.swept)
+            self._ingest_all(discover(paths), report, progress)
+            if prune:
+                report.pruned = self.prune(self.store.manifest())
+            if report.changed or not self.lexical_dir.exists():
+                self.rebuild_lexical()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _ingest_all(
+        self, files: list[Path], report: IngestReport, progress: Callable[[FileResult], None] | None
+    ) -> None:
         manifest = self.store.manifest()
-        files = discover(paths)
         batch = _Batch(max_docs=self.settings.ingest_batch_docs)
         for path in files:
             result = self.ingest_file(path, manifest, batch)
@@ -113,12 +175,6 @@ class Ingestor:
             if progress:
                 progress(result)
         self._flush(batch, manifest)
-        if prune:
-            report.pruned = self.prune(manifest)
-        if report.changed or not self.lexical_dir.exists():
-            self.rebuild_lexical()
-        report.seconds = time.perf_counter() - started
-        return report
 
     def ingest_file(
         self, path: Path, manifest: dict[str, dict[str, Any]] | None = None, batch: _Batch | None = None
@@ -139,6 +195,8 @@ class Ingestor:
             return FileResult(source, "skipped", exc.reason)
         except OSError as exc:
             return FileResult(source, "skipped", f"cannot be read ({exc.strerror or exc})")
+        except ValueError as exc:  # e.g. a sidecar that is not UTF-8
+            return FileResult(source, "skipped", f"cannot be read ({type(exc).__name__})")
         return self.ingest_bytes(data, path.name, source, overrides, manifest, batch)
 
     def ingest_bytes(
@@ -151,7 +209,19 @@ class Ingestor:
         batch: _Batch | None = None,
     ) -> FileResult:
         """Index one file's bytes. With a `batch`, the writes wait for `_flush` (the caller's job);
-        without one, the document is written before this returns."""
+        without one, the document is written before this returns. Takes the ingest lock (re-entrant)."""
+        with self.session():
+            return self._ingest_bytes(data, filename, source, overrides, manifest, batch)
+
+    def _ingest_bytes(
+        self,
+        data: bytes,
+        filename: str,
+        source: str,
+        overrides: dict[str, Any] | None,
+        manifest: dict[str, dict[str, Any]] | None,
+        batch: _Batch | None,
+    ) -> FileResult:
         manifest = self.store.manifest() if manifest is None else manifest
         doc_id = content_id(data)
         same_path = [i for i, m in manifest.items() if m.get("source_path") == source]
@@ -160,13 +230,10 @@ class Ingestor:
             self._retire(source, doc_id, same_path, manifest)
             meta = manifest[doc_id]
             return FileResult(source, "unchanged", doc_id=doc_id, paragraphs=int(meta.get("paragraphs", 0)))
-        try:
-            doc = parse_bytes(data, filename, self.options, overrides)
-        except SkipFile as exc:
-            return FileResult(source, "skipped", exc.reason)
-        if not doc.paragraphs():
-            return FileResult(source, "skipped", "no paragraphs of text found")
-        chunks = chunk_document(doc, self.settings.chunk_target_chars, self.settings.chunk_max_chars)
+        prepared = self._prepare(data, filename, overrides)
+        if isinstance(prepared, str):
+            return FileResult(source, "skipped", prepared)
+        doc, chunks = prepared
         self._keep_source(data, doc.id, filename)
         own = batch if batch is not None else _Batch()
         own.add(_Pending(doc, chunks, source, sidecar, same_path))
@@ -183,6 +250,27 @@ class Ingestor:
             pages=doc.pages,
         )
 
+    def _prepare(
+        self, data: bytes, filename: str, overrides: dict[str, Any] | None
+    ) -> tuple[Document, list[Chunk]] | str:
+        """Parse (in the worker), mark instruction-like text and chunk; a string is the reason to skip."""
+        assert self._pool is not None, "parsing happens in a writer session"
+        parsed = self._pool.parse(ParseJob(data, filename, self.options, overrides))
+        if parsed.doc is None:
+            return parsed.reason
+        doc = parsed.doc
+        if not doc.paragraphs():
+            return "no paragraphs of text found"
+        try:
+            flagged = set(mark_instructions(doc))
+            chunks = chunk_document(doc, self.settings.chunk_target_chars, self.settings.chunk_max_chars)
+        except Exception as exc:  # a parsed document the chunker cannot handle: skip it, keep the batch
+            log.exception("chunking %s failed", filename)
+            return f"cannot be chunked ({type(exc).__name__})"
+        for chunk in chunks:
+            chunk.instruction = any(pid in flagged for pid in chunk.paragraph_ids)
+        return doc, chunks
+
     def _flush(self, batch: _Batch, manifest: dict[str, dict[str, Any]]) -> None:
         """Write a batch: documents recorded uncommitted, all chunks in few upserts, then all committed.
         A crash leaves uncommitted records only, which the next run's `recover()` removes."""
@@ -192,6 +280,7 @@ class Ingestor:
         vectors = self.embedder.embed_documents([c.index_text for item in items for c in item.chunks])
         entries = [(item.doc, item.source, item.state) for item in items]
         self.store.begin_many(entries)
+        hold("batch")  # a test hook: concurrency tests hold a writer here, its batch recorded uncommitted
         for item in items:
             if item.doc.id in manifest:  # re-indexed (new parser or sidecar): drop this id's old chunks first
                 self.store.chunks.delete(where={"doc_id": item.doc.id})
@@ -232,13 +321,27 @@ class Ingestor:
         return gone
 
     def delete(self, doc_id: str) -> bool:
-        if doc_id not in self.store.manifest():
-            return False
-        self.store.delete_document(doc_id)
-        source = self.source_file(doc_id)
-        if source is not None:
-            source.unlink(missing_ok=True)
-        return True
+        with self.session(wait=True):
+            if doc_id not in self.store.manifest():
+                return False
+            self.store.delete_document(doc_id)
+            source = self.source_file(doc_id)
+            if source is not None:
+                source.unlink(missing_ok=True)
+            return True
+
+    def sweep_sources(self) -> list[str]:
+        """Remove kept source files of no committed document (a writer crashed between keeping and
+        committing) and half-written ones. Only under the ingest lock: a running writer's files look the same."""
+        if not self.sources_dir.exists():
+            return []
+        committed = set(self.store.manifest())
+        swept: list[str] = []
+        for path in sorted(self.sources_dir.iterdir()):
+            if path.is_file() and (path.name.endswith(".tmp") or path.name.split(".", 1)[0] not in committed):
+                path.unlink(missing_ok=True)
+                swept.append(path.name)
+        return swept
 
     def lexical_stamp(self) -> str:
         return f"{self.store.generation()}:{ANALYZER_VERSION}"

@@ -17,6 +17,8 @@ from functools import lru_cache
 import pypdfium2 as pdfium
 
 from ingest.errors import SkipFile
+from ingest.inflate import check_pdf_streams
+from ingest.limits import DEFAULT_LIMITS, Limits
 from ingest.pages import Extracted, Page
 
 MIN_CHARS_PER_PAGE = 25  # below this on average, a PDF has no real text layer
@@ -148,27 +150,58 @@ def _open(data: bytes) -> pdfium.PdfDocument:
         message = str(exc).lower()
         if "password" in message:
             raise SkipFile("encrypted PDF — needs a password") from exc
+        if _declares_no_pages(data):
+            raise SkipFile("empty PDF — no pages") from exc
         raise SkipFile(f"corrupt PDF — cannot be opened ({exc})") from exc
 
 
-def read_pdf(data: bytes, ocr: bool = True, ocr_lang: str = "swe") -> Extracted:
+def _declares_no_pages(data: bytes) -> bool:
+    """A well-formed PDF whose page tree is empty (PDFium refuses to open some of those)."""
+    import io
+
+    import pypdf
+
+    try:
+        return len(pypdf.PdfReader(io.BytesIO(data)).pages) == 0
+    except Exception:  # pypdf raises many types for broken files: then it is corrupt, not empty
+        return False
+
+
+def _no_text_layer(ocr: bool, ocr_lang: str) -> SkipFile:
+    if not ocr:
+        return SkipFile("no text layer — scanned PDF, and OCR is switched off (REMISS_OCR=false)")
+    return SkipFile("no text layer — scanned PDF, needs OCR (install tesseract-ocr and tesseract-ocr-swe)")
+
+
+def _text_pages(pdf: pdfium.PdfDocument) -> list[Page]:
+    page_lines = [_lines(pdf[i].get_textpage()) for i in range(len(pdf))]
+    document_step = _line_spacing([step for lines in page_lines for step in _steps(lines)])
+    return [Page(i + 1, _page_text(lines, document_step)) for i, lines in enumerate(page_lines)]
+
+
+def _ocr_pages(pdf: pdfium.PdfDocument, ocr: bool, ocr_lang: str) -> list[Page]:
+    if not ocr or not ocr_available(ocr_lang):
+        raise _no_text_layer(ocr, ocr_lang)
+    pages = [Page(i + 1, _ocr_page(pdf[i], ocr_lang)) for i in range(len(pdf))]
+    if not any(p.text.strip() for p in pages):
+        raise SkipFile("no text layer and OCR found no text")
+    return pages
+
+
+def read_pdf(data: bytes, ocr: bool = True, ocr_lang: str = "swe", limits: Limits = DEFAULT_LIMITS) -> Extracted:
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise SkipFile("not a PDF — the file has no PDF header")
+    check_pdf_streams(data, limits)
     pdf = _open(data)
     try:
         if len(pdf) == 0:
             raise SkipFile("empty PDF — no pages")
-        page_lines = [_lines(pdf[i].get_textpage()) for i in range(len(pdf))]
-        document_step = _line_spacing([step for lines in page_lines for step in _steps(lines)])
-        pages = [Page(i + 1, _page_text(lines, document_step)) for i, lines in enumerate(page_lines)]
+        if len(pdf) > limits.pages:
+            raise SkipFile(f"too many pages ({len(pdf)} > {limits.pages})")
+        pages = _text_pages(pdf)
         chars = sum(len(p.text.strip()) for p in pages)
         if chars >= MIN_CHARS_PER_PAGE * len(pages) or chars > 2000:
             return Extracted(pages=pages, format="pdf", page_count=len(pdf))
-        if not ocr or not ocr_available(ocr_lang):
-            raise SkipFile("no text layer — scanned PDF, needs OCR (install tesseract-ocr and tesseract-ocr-swe)")
-        ocr_pages = [Page(i + 1, _ocr_page(pdf[i], ocr_lang)) for i in range(len(pdf))]
-        if not any(p.text.strip() for p in ocr_pages):
-            raise SkipFile("no text layer and OCR found no text")
-        return Extracted(pages=ocr_pages, format="pdf", ocr=True, page_count=len(pdf))
+        return Extracted(pages=_ocr_pages(pdf, ocr, ocr_lang), format="pdf", ocr=True, page_count=len(pdf))
     finally:
         pdf.close()

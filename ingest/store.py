@@ -18,14 +18,14 @@ import numpy as np
 from chromadb.api.types import Schema, StringInvertedIndexConfig, VectorIndexConfig
 from chromadb.config import Settings as ChromaSettings
 
-from assistant.settings import Settings
 from ingest.errors import StoreUnavailable
 from ingest.models import Chunk, Document, DocumentFields
+from ingest.settings import IngestSettings
 
 BATCH = 4000
 
 
-def make_client(settings: Settings) -> Any:
+def make_client(settings: IngestSettings) -> Any:
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     try:
         if settings.chroma_host:
@@ -105,11 +105,12 @@ def chunk_metadata(chunk: Chunk, doc: DocumentFields) -> dict[str, Any]:
         "parties": json.dumps(chunk.parties),
         "source_file": doc.source_file,
         "ocr": doc.ocr,
+        "instruction": int(chunk.instruction),
     }
 
 
 class Store:
-    def __init__(self, settings: Settings, embedder_name: str, client: Any | None = None) -> None:
+    def __init__(self, settings: IngestSettings, embedder_name: str, client: Any | None = None) -> None:
         self.settings = settings
         self.client = client or make_client(settings)
         slug = hashlib.sha1(embedder_name.encode()).hexdigest()[:6]

@@ -147,8 +147,8 @@ def test_scanned_pdf_is_ocrd_when_tesseract_is_installed(settings: Settings, tmp
     assert "Kommunstyrelsen yttrande" in " ".join(p.text for p in doc.paragraphs())
 
 
-def test_scanned_pdf_without_ocr_is_skipped_with_the_reason() -> None:
-    with pytest.raises(SkipFile, match=r"^no text layer — scanned PDF, needs OCR"):
+def test_scanned_pdf_with_ocr_switched_off_is_skipped_with_that_reason() -> None:
+    with pytest.raises(SkipFile, match=r"^no text layer — scanned PDF, and OCR is switched off \(REMISS_OCR=false\)"):
         parse_bytes(scanned_pdf(), "bild.pdf", ParseOptions(ocr=False))
 
 

@@ -24,8 +24,12 @@ out = Console(soft_wrap=True)
 def _ingest(
     paths: list[Path] = typer.Argument(None, help="Files or folders; default: the bundled corpus."),
     prune: bool = typer.Option(False, "--prune", help="Remove documents whose files are gone."),
+    wait: bool = typer.Option(False, "--wait", help="Wait for another ingest into the same data dir to finish."),
+    timeout: float | None = typer.Option(None, "--timeout", help="With --wait: give up after this many seconds."),
 ) -> None:
-    """Parse, chunk and index documents. Unchanged files are skipped; changed files replace their chunks."""
+    """Parse, chunk and index documents. Unchanged files are skipped; changed files replace their chunks.
+    One ingest at a time per data dir: another one running gives exit code 4, or is waited for with --wait."""
+    from ingest.lock import IngestBusy
     from ingest.pipeline import Ingestor, discover
 
     settings = Settings()
@@ -38,7 +42,14 @@ def _ingest(
         def tick(result: FileResult) -> None:
             bar.update(task, advance=1, description=f"{Path(result.path).name[:40]:40}")
 
-        report = ingestor.ingest(targets, prune=prune, progress=tick)
+        def waiting() -> None:
+            console.print("väntar på en annan inläsning i samma datakatalog …")
+
+        try:
+            report = ingestor.ingest(targets, prune=prune, progress=tick, wait=wait, timeout=timeout, waiting=waiting)
+        except IngestBusy as exc:
+            console.print(f"[red]{exc.message}[/red]")
+            raise typer.Exit(code=4) from exc
     summary = report.summary()
     docs = len(ingestor.store.manifest())
     console.print(
