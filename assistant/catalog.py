@@ -88,8 +88,12 @@ class Catalog:
                 self._ref_docs.setdefault(mentions.normalize_ref(*r.groups()), set()).add(c.doc_id)
         self.refs = set(self._ref_docs)
         # what names a document: its title, or a section heading (a § item's rubrik), for "riktlinjen för X"
-        titles = {c.title for c in chunks} | {c.section_heading for c in chunks}
-        self._names = [frozenset(analyze(n)) for n in titles if n]
+        named: dict[str, set[str]] = {}
+        for c in chunks:
+            for name in (c.title, c.section_heading):
+                if name:
+                    named.setdefault(name, set()).add(c.doc_id)
+        self._names = [(frozenset(analyze(n)), docs) for n, docs in named.items()]
         self._place_docs: dict[str, bool] = {}
         self._dates: set[str] | None = None  # every date the texts state, built when first asked
 
@@ -165,19 +169,27 @@ class Catalog:
             self._place_docs[place] = max(counts.values(), default=0) >= OWN_PLACE_MENTIONS
         return self._place_docs[place]
 
-    def party_mask(self, parties: list[str]) -> np.ndarray:
-        """Chunks of party statements by any of these parties, or text naming them as `(S)`."""
-        marks = [f"({p})" for p in parties]
+    def party_mask(self, parties: list[str], statements_only: bool = False) -> np.ndarray:
+        """Chunks of party statements by any of these parties, or (unless `statements_only`) text naming
+        them as `(S)`."""
+        marks = [] if statements_only else [f"({p})" for p in parties]
         wanted = set(parties)
         return np.array(
             [bool(wanted.intersection(c.parties)) or any(mark in c.text for mark in marks) for c in self.chunks],
             dtype=bool,
         )
 
-    def names_document(self, words: str) -> bool:
-        """Some title or heading holds all these words ("riktlinje anhörigstöd", "strategi innovation")."""
+    def named_documents(self, words: str) -> set[str]:
+        """Documents with a title or heading holding all these words ("riktlinje anhörigstöd")."""
         wanted = set(analyze(words))
-        return bool(wanted) and any(wanted <= name for name in self._names)
+        return {d for name, docs in self._names if wanted and wanted <= name for d in docs}
+
+    def names_document(self, words: str) -> bool:
+        return bool(self.named_documents(words))
+
+    def named_mask(self, words: str) -> np.ndarray:
+        """Chunks of the documents a question names by kind and subject."""
+        return self._cached(("named", words), lambda: np.isin(self.doc_ids, sorted(self.named_documents(words))))
 
     def from_place(self, doc_id: str, place: str) -> bool:
         """The document's title, body, organisation or head names the place: it speaks for it."""

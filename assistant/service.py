@@ -69,11 +69,13 @@ class AssistantService:
         mask = self.catalog.mask(p.filters, bodies, p.dnr)
         for ref in mentions.remiss_refs_in_question(p.text):  # a named SOU/Ds is the case: stay with it
             mask = self.catalog.ref_mask(ref) if mask is None else mask & self.catalog.ref_mask(ref)
+        for named in p.named_subjects:  # so is a document named by kind and subject
+            mask = self.catalog.named_mask(named) if mask is None else mask & self.catalog.named_mask(named)
         if mask is not None and not mask.any():
             return Retrieval([], "Inga dokument i arkivet matchar de valda filtren.", mask)
         parties = mentions.parties_in_question(p.text) if p.answer_type in PARTY_TYPES else []
         if parties and mask is not None:
-            mask = mask & self.catalog.party_mask(parties)
+            mask = mask & self.catalog.party_mask(parties, statements_only=p.answer_type == "reservation")
             if not mask.any():
                 names = ", ".join(mentions.PARTY_NAME_OF.get(c, c) for c in parties)
                 return Retrieval([], f"Arkivet har inget uttalande från {names} i de dokument frågan gäller.", mask)
@@ -152,8 +154,9 @@ class AssistantService:
         self, query: str, filters: Filters | None = None, k: int = 10, mode: RetrieverMode | None = None
     ) -> list[SearchHit]:
         p = plan(query, filters)
-        ranked, _ = self._ranked(p, k, mode)
-        return [self.hit(i + 1, s) for i, s in enumerate(ranked)]
+        found = self._retrieve(p, max(k, RETRIEVE_K), mode)
+        ranked = extractive.passages_first(p, found.hits, self.catalog, self.doc_terms, found.mask)
+        return [self.hit(i + 1, s) for i, s in enumerate(ranked[:k])]
 
     # --- ask -------------------------------------------------------------------------------------
     def ask(

@@ -81,7 +81,8 @@ _DEFINITION = re.compile(
     re.I,
 )
 _DEFINES = re.compile(
-    r"^\s*(?:(?:en|ett|med)\s+)?(\w+)(?:\s+\w+)?\s+(?:är|innebär|omfattar|avser|betyder|som begrepp)\b", re.I
+    r"^\s*(?:(?:en|ett|med)\s+)?(\w+)(?:\s+\w+)?\s+(?:är|innebär|omfattar|avser|betyder|definieras|avses|menas|som begrepp)\b",
+    re.I,
 )
 _VALIDITY = re.compile(
     r"\b(ersätter|ersätts|gäller (från|till|fr\.o\.m|t\.o\.m|tills|under)|giltig\w*|träder i kraft|trädde i kraft"

@@ -48,6 +48,25 @@ def extract(
     return Extraction(select(plan, ranked, limit), ranked, support, focus)
 
 
+def passages_first(
+    plan: QueryPlan, hits: list[Scored], catalog: Catalog, cache: passages.DocTermsCache, mask: np.ndarray | None
+) -> list[Scored]:
+    """Search hits in the order of their best paragraphs (the second stage), then the rest as ranked. The
+    score stays monotone with the order: a promoted hit scores the best first-stage score plus its
+    paragraph's score."""
+    ranked = passages.rank(plan, hits, catalog, cache, mask)
+    by_paragraph = {(catalog.chunk(h.index).doc_id, pid): h for h in hits for pid in catalog.paragraph_ids(h.index)}
+    top = max((h.score for h in hits), default=0.0)
+    first: list[Scored] = []
+    promoted: set[int] = set()
+    for r in ranked[: w.SEARCH_PASSAGES_REORDERED]:
+        h = by_paragraph.get((r.doc.id, r.item.paragraph.id))
+        if h is not None and h.index not in promoted:
+            promoted.add(h.index)
+            first.append(Scored(h.index, top + r.score))
+    return first + [h for h in hits if h.index not in promoted]
+
+
 def covers(extraction: Extraction, threshold: float) -> bool:
     """The best passages hold enough of the question, and of its focus in particular."""
     return extraction.support >= threshold and extraction.focus >= w.FOCUS_MIN

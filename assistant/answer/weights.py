@@ -9,6 +9,8 @@ CHUNKS_FOR_DOCS = 20  # chunk hits looked at to find those documents
 DOC_RANK_DECAY = 0.2  # a document's prior: 1 / (1 + DOC_RANK_DECAY * its rank among the documents)
 CHUNK_HIT_BONUS = 1.15  # a paragraph inside one of the retrieved chunks (BM25 saw its context) counts more
 
+SEARCH_PASSAGES_REORDERED = 5  # search: the chunks holding the best paragraphs come first, this many
+
 # --- term weights: topic vs focus ---------------------------------------------------------------------
 IDF_POWER = 1.5  # rarer question words weigh more: weight = idf ** IDF_POWER
 TOPIC_TERM_WEIGHT = 0.25  # a term the document's title/head already satisfies says which case, not what
