@@ -81,7 +81,8 @@ _DEFINITION = re.compile(
     re.I,
 )
 _DEFINES = re.compile(
-    r"^\s*(?:(?:en|ett|med)\s+)?(\w+)(?:\s+\w+)?\s+(?:är|innebär|omfattar|avser|betyder|definieras|avses|menas|som begrepp)\b",
+    r"^\s*(?:(?:en|ett|med)\s+)?(\w+)(?:\s+\w+)?\s+"
+    r"(?:är|innebär|omfattar|avser|betyder|definieras|avses|menas|som begrepp)\b",
     re.I,
 )
 _VALIDITY = re.compile(
