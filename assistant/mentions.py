@@ -74,3 +74,12 @@ def normalize_ref(series: str, year: str, number: str) -> str:
 
 def remiss_refs_in_question(text: str) -> list[str]:
     return [normalize_ref(*m.groups()) for m in REF.finditer(text)]
+
+
+ACRONYM = re.compile(r"\b([A-ZÅÄÖ]{2,6})\b")
+NOT_NAMES = {"SOU", "DS", "PM", "KS", "KF", "FÖP", "LIS", "PBL", "SFS"}
+
+
+def acronyms_in_question(text: str) -> list[str]:
+    """Organisations named by their acronym ("SABO", "SKR"): a remiss list may write them out as well."""
+    return [a for a in dict.fromkeys(ACRONYM.findall(text)) if a not in NOT_NAMES and a not in PARTY_NAME_OF]

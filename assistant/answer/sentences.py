@@ -57,7 +57,8 @@ def candidates(plan: QueryPlan, ranked: list[RankedParagraph]) -> list[Candidate
             own = weighted_coverage(found, rp.weights, rp.topic)
             relative = own / rp.coverage if rp.coverage > 0 else 0.0
             score = rp.score * (w.SENTENCE_OWN_SHARE * min(1.0, relative) + (1 - w.SENTENCE_OWN_SHARE))
-            holds = ev.has_evidence(kind, sentence)
+            named = kind == "membership" and ev.names_any(sentence, plan.organisations or plan.places)
+            holds = named or ev.has_evidence(kind, sentence)
             if holds:
                 score *= w.EVIDENCE_BOOST
             elif kind in ev.FACT_TYPES:
@@ -68,9 +69,8 @@ def candidates(plan: QueryPlan, ranked: list[RankedParagraph]) -> list[Candidate
                 score *= w.OWN_VIEW_BOOST
             if kind == "definition" and ev.defines(sentence, stems):
                 score *= w.DEFINES_BOOST
-            if kind == "membership" and ev.names_any(sentence, plan.organisations or plan.places):
+            if named:
                 score *= w.NAMED_MEMBER_BOOST
-                holds = True
             if len(sentence) < w.SHORT_SENTENCE_CHARS and not holds:
                 score *= w.SHORT_SENTENCE_FACTOR
             out.append(Candidate(rp.doc, rp.item.paragraph, sentence, score, rp.item.paragraph.start + start, tokens))

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ingest.errors import StoreUnavailable
+from ingest.lock import IngestBusy
 
 log = logging.getLogger("remiss.api")
 
@@ -101,6 +102,7 @@ def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         401: "Missing or wrong API key.",
         403: "Not allowed: admin endpoints need the admin key.",
         404: "Not found.",
+        409: "Another ingest into the same data dir is running (code `ingest_busy`); try again later.",
         413: "Upload or request body too large.",
         415: "Unsupported file type.",
         422: "Invalid input (unknown keys, values out of range, too long).",
@@ -227,7 +229,13 @@ async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
     return error_response(503, "store_unavailable", "The document index is not reachable right now. Try again shortly.")
 
 
+async def _ingest_busy(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, IngestBusy)
+    return error_response(409, "ingest_busy", exc.message, None, {"Retry-After": "30"})
+
+
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(IngestBusy, _ingest_busy)
     app.add_exception_handler(StarletteHTTPException, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StoreUnavailable, _store_unavailable)

@@ -5,20 +5,19 @@ ingest by another process or replica. A request that ranked chunks against the o
 metadata from the new one. So requests hold a shared lock while they use the catalog, and the catalog is only
 reloaded under the exclusive lock, between requests. The reload is checked at most every `check_every` seconds
 (and at once after a local change); a reload that cannot get the lock quickly (a long stream is running) is
-retried later rather than stalling everyone. Writes (upload, delete) are serialised in-process and, through a
-lock file in the data dir, across processes sharing it.
+retried later rather than stalling everyone. Writes (upload, delete) are writer sessions of the ingestor: they
+hold the data dir's ingest lock (`ingest.lock`), shared with `remiss ingest` and every other process using the
+dir, and wait for it at most `write_wait` seconds (then `IngestBusy`, a 409).
 """
 
 from __future__ import annotations
 
-import fcntl
 import math
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 from assistant.catalog import Catalog
 from ingest.pipeline import Ingestor
@@ -77,15 +76,15 @@ class IndexGuard:
         self,
         catalog: Catalog,
         ingestor: Ingestor,
-        lock_file: Path,
         check_every: float = 2.0,
         write_timeout: float = 0.5,
+        write_wait: float = 30.0,
     ) -> None:
         self.catalog = catalog
         self.ingestor = ingestor
-        self.lock_file = lock_file
         self.check_every = check_every
         self.write_timeout = write_timeout
+        self.write_wait = write_wait
         # The catalog no longer reloads itself in the middle of a request: this guard decides when.
         self.catalog.check_every = math.inf
         self._shared = SharedLock()
@@ -120,7 +119,7 @@ class IndexGuard:
                 self._checked = now
                 if not (self._dirty or self.stale()):
                     return
-                with self._file_lock(blocking=False) as locked:
+                with self.ingestor.lock.attempt() as locked:
                     if not locked:
                         return  # another process is changing the index; look again later
                     self._prepare()
@@ -150,28 +149,14 @@ class IndexGuard:
         finally:
             self._shared.release_write()
 
-    @contextmanager
-    def _file_lock(self, blocking: bool) -> Iterator[bool]:
-        """The data dir's ingest lock, shared with other processes (workers, replicas) using the same dir."""
-        self.lock_file.parent.mkdir(parents=True, exist_ok=True)
-        with self.lock_file.open("a") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX if blocking else fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
     # --- writers --------------------------------------------------------------------------------------------
     @contextmanager
     def writing(self) -> Iterator[WriteBatch]:
         """Serialise index changes; when the batch changed something, rebuild the lexical index and reload."""
         batch = WriteBatch()
         with self._writing:
-            with self._file_lock(blocking=True):
+            with self.ingestor.session(wait=True, timeout=self.write_wait) as recovery:
+                batch.changed = bool(recovery.recovered)
                 try:
                     yield batch
                 finally:

@@ -1,12 +1,17 @@
 """Document operations behind the API, without HTTP: list with filters and facets, fetch, upload, delete.
 
-Uploads go through the same `Ingestor` as `remiss ingest`. An uploaded file is kept under
-`data_dir/uploads/<name>`, which is its source path: uploading a new version under the same name replaces the
-old document, and `remiss ingest --prune` keeps it (its file exists)."""
+Uploads go through the same `Ingestor` as `remiss ingest`, in one writer session (the data dir's ingest lock).
+An uploaded file is kept under `data_dir/uploads/<name>`, which is its source path: uploading a new version
+under the same name replaces the old document, and `remiss ingest --prune` keeps it (its file exists). A name
+that had to be sanitised, or that another file of the same upload already took, never replaces a different
+document: it gets a suffix from its content. Each file is answered on its own: added, replaced, unchanged or
+skipped with a reason — one file's failure never fails the others."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import re
 import unicodedata
 from collections import Counter
@@ -30,6 +35,7 @@ from ingest import dnr as dnr_mod
 from ingest.models import Document
 from ingest.readers import SUPPORTED
 
+log = logging.getLogger("remiss.api")
 DOC_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 MAX_FILES = 10
 UNSAFE = re.compile(r'[<>:"|?*\x00-\x1f\x7f]')
@@ -148,10 +154,25 @@ def supported(name: str) -> bool:
 
 @dataclass
 class Incoming:
-    filename: str
     original: str
     data: BinaryIO
     size: int
+
+
+def _skipped(filename: str, item: Incoming, reason: str) -> UploadResult:
+    return UploadResult(filename=filename, original_filename=None, status="skipped", reason=reason, bytes=item.size)
+
+
+def check_incoming(item: Incoming, limit: int) -> tuple[str | None, str]:
+    """(sanitised name, "") for a file that may be ingested, else (name or None, the reason it is skipped)."""
+    name = safe_filename(item.original)
+    if name is None:
+        return None, f"unusable file name {item.original!r}"
+    if not supported(name):
+        return name, f"unsupported file type; accepted: {', '.join(sorted(SUPPORTED))}"
+    if item.size > limit:
+        return name, f"{item.size / 1_048_576:.2f} MB is over the limit of {limit / 1_048_576:.3g} MB"
+    return name, ""
 
 
 class Library:
@@ -171,36 +192,64 @@ class Library:
             raise ValueError(f"unsafe file name {filename!r}")
         return target
 
-    def upload(self, files: list[Incoming]) -> list[UploadResult]:
-        ingestor = self.service.ingestor
+    def _unique_name(self, name: str, original: str, data: bytes, taken: set[str]) -> str:
+        """`name`, unless that would replace a different file it has no claim to: a name that was sanitised,
+        or one already used in this upload. Then a suffix from the content (the same bytes, the same name)."""
+        target = self._target(name)
+        if target.is_file() and target.read_bytes() == data and name not in taken:
+            return name
+        if name in taken or (name != original and target.exists()):
+            stem, suffix = Path(name).stem, Path(name).suffix
+            return f"{stem}-{hashlib.sha256(data).hexdigest()[:10]}{suffix}"
+        return name
+
+    def upload(self, files: list[Incoming], limit: int) -> list[UploadResult]:
         results: list[UploadResult] = []
         with self.guard.writing() as batch:
-            manifest = ingestor.store.manifest()
+            manifest = self.service.ingestor.store.manifest()
+            taken: set[str] = set()
             for item in files:
-                item.data.seek(0)
-                data = item.data.read()
-                target = self._target(item.filename)
-                got = ingestor.ingest_bytes(data, item.filename, str(target), manifest=manifest)
-                if got.status in ("added", "replaced"):
-                    batch.changed = True
-                    tmp = target.with_name(target.name + ".part")
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    tmp.write_bytes(data)
-                    tmp.replace(target)
-                results.append(
-                    UploadResult(
-                        filename=item.filename,
-                        original_filename=item.original if item.original != item.filename else None,
-                        status=got.status if got.status in ("added", "replaced", "unchanged") else "skipped",
-                        reason=got.reason,
-                        doc_id=got.doc_id or None,
-                        paragraphs=got.paragraphs,
-                        chunks=got.chunks,
-                        pages=got.pages,
-                        bytes=len(data),
-                    )
-                )
+                result = self._upload_one(item, limit, manifest, taken)
+                batch.changed = batch.changed or result.status in ("added", "replaced")
+                results.append(result)
         return results
+
+    def _upload_one(
+        self, item: Incoming, limit: int, manifest: dict[str, dict[str, Any]], taken: set[str]
+    ) -> UploadResult:
+        name, reason = check_incoming(item, limit)
+        if name is None or reason:
+            return _skipped(name or item.original, item, reason)
+        item.data.seek(0)
+        data = item.data.read()
+        name = self._unique_name(name, item.original, data, taken)
+        taken.add(name)
+        target = self._target(name)
+        try:
+            got = self.service.ingestor.ingest_bytes(data, name, str(target), manifest=manifest)
+        except Exception:  # one file's failure must not fail the files already committed
+            log.exception("upload of %s failed", name)
+            return _skipped(name, item, "could not be indexed (an internal error; see the server log)")
+        if got.status in ("added", "replaced"):
+            self._keep(target, data)
+        return UploadResult(
+            filename=name,
+            original_filename=item.original if item.original != name else None,
+            status=got.status if got.status in ("added", "replaced", "unchanged") else "skipped",
+            reason=got.reason,
+            doc_id=got.doc_id or None,
+            paragraphs=got.paragraphs,
+            chunks=got.chunks,
+            pages=got.pages,
+            bytes=len(data),
+        )
+
+    @staticmethod
+    def _keep(target: Path, data: bytes) -> None:
+        tmp = target.with_name(target.name + ".part")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        tmp.replace(target)
 
     def delete(self, doc_id: str) -> bool:
         if not valid_id(doc_id):

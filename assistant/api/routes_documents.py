@@ -17,9 +17,7 @@ from assistant.api.library import (
     document_count,
     get_document,
     list_documents,
-    safe_filename,
     source_file,
-    supported,
 )
 from assistant.api.models import DeleteResponse, DocumentPage, DocumentQuery, UploadResponse
 from assistant.api.state import ApiState, get_state
@@ -94,51 +92,33 @@ def source(doc_id: str, state: ApiState = Depends(get_state)) -> FileResponse:
     dependencies=[Depends(require_admin)],
     summary="Upload and ingest documents (admin)",
     description=(
-        f"Multipart upload of up to {MAX_FILES} files in the field `files` "
-        f"({', '.join(sorted(SUPPORTED))}), each at most `max_upload_mb`. Each file is ingested like "
-        "`remiss ingest` and reported with its status (`added`, `replaced` — same name as before, new "
-        "content —, `unchanged`, or `skipped` with a reason, e.g. a corrupt PDF; a skipped file is not "
-        "indexed and the index is left as it was). Path components in file names are dropped."
+        f"Multipart upload of 1 to {MAX_FILES} files in the field `files`. Each file is answered on its own "
+        "and ingested like `remiss ingest`: `added`, `replaced` (same name as before, new content), `unchanged`, "
+        f"or `skipped` with a reason — a corrupt or hostile file, an unsupported type (accepted: "
+        f"{', '.join(sorted(SUPPORTED))}), a file over `max_upload_mb`, an unusable name. A skipped file is not "
+        "indexed and leaves the index as it was; the other files go on. Path components in file names are "
+        "dropped; a name that had to be sanitised never replaces another document (it gets a suffix). 409 when "
+        "another ingest into the same data dir runs longer than the upload may wait."
     ),
-    responses=responses(400, 403, 413, 415, 422, 503),
+    responses=responses(403, 409, 413, 422, 503),
 )
 def upload(
-    files: Annotated[list[UploadFile], File(description="One or more files.")],
+    files: Annotated[
+        list[UploadFile], File(description=f"1 to {MAX_FILES} files.", min_length=1, max_length=MAX_FILES)
+    ],
     state: ApiState = Depends(get_state),
 ) -> UploadResponse:
-    limit = int(state.settings.max_upload_mb * MB)
-    if not files:
-        raise ApiError(400, "bad_request", "No files in the upload (use the multipart field `files`).")
-    if len(files) > MAX_FILES:
-        raise ApiError(400, "bad_request", f"At most {MAX_FILES} files per upload.")
-    incoming: list[Incoming] = []
-    for upload_file in files:
-        original = upload_file.filename or ""
-        name = safe_filename(original)
-        if name is None:
-            raise ApiError(400, "bad_request", f"Unusable file name {original!r}.", {"filename": original})
-        if not supported(name):
-            raise ApiError(
-                415,
-                "unsupported_media_type",
-                f"{name}: unsupported file type; accepted: {', '.join(sorted(SUPPORTED))}.",
-                {"filename": name, "accepted": sorted(SUPPORTED)},
-            )
-        size = upload_file.size
-        if size is None:
-            upload_file.file.seek(0, 2)
-            size = upload_file.file.tell()
-        if size > limit:
-            raise ApiError(
-                413,
-                "payload_too_large",
-                f"{name}: {size / MB:.1f} MB is over the limit of {state.settings.max_upload_mb:g} MB.",
-                {"filename": name, "bytes": size, "limit_bytes": limit},
-            )
-        incoming.append(Incoming(filename=name, original=original, data=upload_file.file, size=size))
+    incoming = [Incoming(original=f.filename or "", data=f.file, size=_size(f)) for f in files]
     library = state.library
-    results = library.upload(incoming)
+    results = library.upload(incoming, int(state.settings.max_upload_mb * MB))
     return UploadResponse(results=results, documents=document_count(library.service))
+
+
+def _size(upload_file: UploadFile) -> int:
+    if upload_file.size is not None:
+        return upload_file.size
+    upload_file.file.seek(0, 2)
+    return upload_file.file.tell()
 
 
 @router.delete(

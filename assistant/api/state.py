@@ -37,7 +37,7 @@ class ApiState:
             self._attach(service)
 
     def _attach(self, service: AssistantService) -> None:
-        guard = IndexGuard(service.catalog, service.ingestor, self.settings.data_dir / "ingest.lock")
+        guard = IndexGuard(service.catalog, service.ingestor)
         self._library = Library(service, guard)
         self._guard = guard
         self._service = service

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.bodies import bodies_in_question
-from assistant.mentions import organisations_in_question, places_in_question
+from assistant.mentions import acronyms_in_question, organisations_in_question, places_in_question
 from assistant.query.answer_type import answer_type_of
 from assistant.schemas import AnswerType, Filters, Turn
 from ingest import dnr as dnr_mod
@@ -72,6 +72,10 @@ GENERIC = {
     "ärend",
     "ärendet",
     "gjord",
+    "fick",
+    "få",
+    "får",
+    "fått",
     "gör",
     "gjort",
     "göra",
@@ -207,5 +211,6 @@ def plan(question: str, filters: Filters | None = None, history: list[Turn] | No
         wants_dnr=bool(DNR_WORDS.search(question)),
         named_subjects=named_subjects(question),
         places=places_in_question(question),
-        organisations=[n for spellings in organisations_in_question(question) for n in spellings],
+        organisations=[n for spellings in organisations_in_question(question) for n in spellings]
+        + acronyms_in_question(question),
     )
