@@ -153,18 +153,46 @@ def test_upload_reports_a_corrupt_pdf_and_leaves_the_index_intact(client: TestCl
     assert hits and hits[0]["doc_id"] in ids_before.values()
 
 
-def test_oversized_upload_is_413_and_nothing_is_indexed(client: TestClient) -> None:
+def test_an_oversized_file_is_skipped_with_its_reason_and_nothing_is_indexed(client: TestClient) -> None:
     big = b"Kommunstyrelsen\n\n" + b"Ett stycke text om kommunen. " * 3000  # ~90 kB > 0.05 MB
-    error = assert_error_shape(_upload(client, ("stor.txt", big)), 413, "payload_too_large")
-    assert "stor.txt" in error["message"]
+    response = _upload(client, ("stor.txt", big))
+    assert response.status_code == 200, response.text
+    (result,) = response.json()["results"]
+    assert result["status"] == "skipped" and "over the limit of 0.05 MB" in result["reason"]
     assert "stor.txt" not in _ids(client)
 
 
-def test_upload_rejects_unsupported_types_and_unusable_names(client: TestClient) -> None:
-    error = assert_error_shape(_upload(client, ("program.exe", b"MZ\x90\x00")), 415, "unsupported_media_type")
-    assert ".pdf" in error["message"]
-    assert_error_shape(_upload(client, ("..", b"text")), 400, "bad_request")
+def test_unsupported_types_and_unusable_names_are_skipped_per_file(client: TestClient) -> None:
+    response = _upload(client, ("program.exe", b"MZ\x90\x00"), ("..", b"text"), ("utan_filandelse", b"text"))
+    assert response.status_code == 200, response.text
+    exe, dots, bare = response.json()["results"]
+    assert exe["status"] == "skipped" and ".pdf" in exe["reason"]
+    assert dots["status"] == "skipped" and "unusable file name" in dots["reason"]
+    assert bare["status"] == "skipped" and "unsupported file type" in bare["reason"]
     assert len(_ids(client)) == len(SEED_FILES)
+
+
+def test_too_many_or_no_files_are_422(client: TestClient) -> None:
+    assert_error_shape(_upload(client, *[(f"f{i}.txt", b"Text") for i in range(11)]), 422, "validation_error")
+    assert_error_shape(client.post("/v1/documents", files={}, headers=ADMIN_HEADERS), 422, "validation_error")
+
+
+def test_a_sanitised_name_never_replaces_another_document(client: TestClient, data_dir: Path) -> None:
+    first = corpus_file(UPLOAD_FILE).read_bytes()
+    other = corpus_file(UPLOAD_FILE_2).read_bytes()
+    (kept,) = _upload(client, ("x.txt", first)).json()["results"]
+    (clash,) = _upload(client, ("..\x00/../../etc/x.txt", other)).json()["results"]
+    assert kept["status"] == clash["status"] == "added"
+    assert clash["filename"] != "x.txt" and clash["filename"].startswith("x-")
+    assert (data_dir / "uploads" / "x.txt").read_bytes() == first
+    ids = set(_ids(client).values())
+    assert {kept["doc_id"], clash["doc_id"]} <= ids
+    (again,) = _upload(client, ("..\x00/../../etc/x.txt", other)).json()["results"]
+    assert again["status"] == "unchanged" and again["filename"] == clash["filename"]
+    (same,) = _upload(client, ("x.txt", first)).json()["results"]
+    assert same["status"] == "unchanged" and same["filename"] == "x.txt"
+    twins = _upload(client, ("a/tvilling.txt", first), ("b/tvilling.txt", other)).json()["results"]
+    assert twins[0]["filename"] != twins[1]["filename"]
 
 
 def test_path_components_in_file_names_are_dropped(client: TestClient, data_dir: Path, tmp_path: Path) -> None:

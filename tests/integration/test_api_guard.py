@@ -71,7 +71,7 @@ def test_catalog_is_not_swapped_under_a_running_request(state: ApiState) -> None
     assert inside.wait(5)
     data = corpus_file(UPLOAD_FILE).read_bytes()
     started = time.monotonic()
-    (result,) = state.library.upload([Incoming(UPLOAD_FILE, UPLOAD_FILE, io.BytesIO(data), len(data))])
+    (result,) = state.library.upload([Incoming(UPLOAD_FILE, io.BytesIO(data), len(data))], len(data))
     assert result.status == "added"
     assert time.monotonic() - started < 8  # the upload does not wait for the request to finish
     assert service.catalog.index is old_index  # …and does not swap the catalog under it
