@@ -1,4 +1,5 @@
-"""Shared pieces of the API tests: a small real index built once from ../shared/corpus (copied per test),
+"""Shared pieces of the API tests: a small real index built once from the synthetic documents in
+tests/fixtures/corpus/ (copied per test),
 settings for a fresh app, a real `remiss serve` process on a free loopback port, and an SSE parser."""
 
 from __future__ import annotations
@@ -18,20 +19,20 @@ import pytest
 
 from assistant.settings import Settings
 from ingest.pipeline import Ingestor
-from tests.paths import PROJECT_ROOT, shared_file
+from tests.paths import FIXTURE_CORPUS, PROJECT_ROOT
 from tests.processes import free_port, served
 
 ROOT = PROJECT_ROOT
 
 # Indexed before every test: a remissvar and its tjänsteskrivelse on SOU 2025:7, and a riktlinje.
 SEED_FILES = [
-    "kungsbacka_ks_yttrande_sou-2025-7-ny-karnkraft_2025-02-05.txt",
-    "kungsbacka_ks_tjansteskrivelse_sou-2025-7-ny-karnkraft_2025-01-28.txt",
-    "botkyrka_von_riktlinje_anhorigstod_2025.txt",
+    "asby_ks_yttrande_sou-2025-7-ny-karnkraft_2025-02-05.txt",
+    "asby_ks_tjansteskrivelse_sou-2025-7-ny-karnkraft_2025-01-28.txt",
+    "asby_von_riktlinje_anhorigstod_2025.txt",
 ]
 # Uploaded by tests through the API.
-UPLOAD_FILE = "kungsbacka_ks_yttrande_sou-2025-5-omradessamverkan_2025-02-20.txt"
-UPLOAD_FILE_2 = "kungsbacka_ks_tjansteskrivelse_sou-2025-5-omradessamverkan_2025-03-25.txt"
+UPLOAD_FILE = "asby_ks_yttrande_sou-2025-5-omradessamverkan_2025-02-20.txt"
+UPLOAD_FILE_2 = "asby_ks_tjansteskrivelse_sou-2025-5-omradessamverkan_2025-03-25.txt"
 
 Q_KARNKRAFT = "Vad anser kommunstyrelsen om ny kärnkraft?"
 Q_ANHORIG = "Vad är syftet med anhörigstöd?"
@@ -45,7 +46,8 @@ _template: dict[str, Path] = {}
 
 
 def corpus_file(name: str) -> Path:
-    return shared_file(name)
+    """A document of the API tests' corpus (tests/fixtures/corpus/)."""
+    return FIXTURE_CORPUS / name
 
 
 def template_dir(factory: pytest.TempPathFactory) -> Path:

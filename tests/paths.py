@@ -14,6 +14,7 @@ import pytest
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_CORPUS = PROJECT_ROOT / "corpus"
 GOLDEN_DIR = PROJECT_ROOT / "tests" / "golden"
+FIXTURE_CORPUS = PROJECT_ROOT / "tests" / "fixtures" / "corpus"  # synthetic documents written for tests
 SHARED_ENV = "REMISS_TEST_SHARED"
 
 
