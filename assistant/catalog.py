@@ -26,6 +26,7 @@ from ingest.pipeline import Ingestor
 BODY_WORDS = set(analyze("nämnden styrelsen förvaltningen kontoret utskottet fullmäktige"))
 
 
+LETTERHEAD_CHARS = 1500  # the top of a document's head, where it says whose it is
 OWN_PLACE_MENTIONS = 3  # chunks of one document naming a place: the document is from (or about) that place
 
 
@@ -197,7 +198,8 @@ class Catalog:
         if c is None:
             return False
         head = " ".join(self.chunks[i].text for i in self.chunks_of(doc_id) if self.chunks[i].section_kind == "head")
-        tokens = set(analyze(f"{c.title} {c.body} {c.organisation} {head}", split=False))
+        letterhead = head[:LETTERHEAD_CHARS]  # the top of the head: not a head that runs through the document
+        tokens = set(analyze(f"{c.title} {c.body} {c.organisation} {letterhead}", split=False))
         wanted = analyze(place, split=False)
         return bool(wanted) and all(t in tokens for t in wanted)
 

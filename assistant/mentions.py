@@ -83,3 +83,21 @@ NOT_NAMES = {"SOU", "DS", "PM", "KS", "KF", "FÖP", "LIS", "PBL", "SFS"}
 def acronyms_in_question(text: str) -> list[str]:
     """Organisations named by their acronym ("SABO", "SKR"): a remiss list may write them out as well."""
     return [a for a in dict.fromkeys(ACRONYM.findall(text)) if a not in NOT_NAMES and a not in PARTY_NAME_OF]
+
+
+_TOPIC_START = re.compile(r"\s(?:om|kring|angående|över|på)\s", re.I)
+
+
+def speaker_part(question: str) -> str:
+    """The part naming who spoke: "Vad tyckte Region Halland | om Kungsbackas översiktsplan?"."""
+    m = _TOPIC_START.search(question)
+    return question[: m.start()] if m else question
+
+
+REMISS_LIST = re.compile(r"remissinstans|sändlista|remisslista|fick (\w+ )?remissen", re.I)
+
+
+def asks_for_remiss_list(question: str, answer_type: str) -> bool:
+    """Who got a government remiss (named by its SOU/Ds) is read from that remiss's own list."""
+    named = bool(remiss_refs_in_question(question))
+    return named and answer_type in ("membership", "list") and bool(REMISS_LIST.search(question))

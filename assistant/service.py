@@ -79,10 +79,15 @@ class AssistantService:
             if not mask.any():
                 names = ", ".join(mentions.PARTY_NAME_OF.get(c, c) for c in parties)
                 return Retrieval([], f"Arkivet har inget uttalande från {names} i de dokument frågan gäller.", mask)
-        if p.answer_type in SPEAKER_TYPES and p.places:
-            mask = self._speaking_for(p.places, mask)
+        speakers = mentions.places_in_question(mentions.speaker_part(p.text))
+        if p.answer_type in SPEAKER_TYPES and speakers:
+            mask = self._speaking_for(speakers, mask)
             if not mask.any():
-                return Retrieval([], f"Arkivet har inget dokument från {p.places[0]} om detta.", mask)
+                return Retrieval([], f"Arkivet har inget dokument från {speakers[0]} om detta.", mask)
+        if mentions.asks_for_remiss_list(p.text, p.answer_type):
+            mask = mask & (self.catalog.types == "remiss")
+            if not mask.any():
+                return Retrieval([], "Arkivet har ingen remissida med remissinstanserna för detta.", mask)
         if mask is not None and mask.all():
             mask = None
         return Retrieval(self.retriever.search(p, k, mask, mode), None, mask)

@@ -82,22 +82,6 @@ def _body_limit(settings: Settings) -> Any:
     return limit
 
 
-def _patch_limits(schema: dict[str, Any], settings: Settings) -> None:
-    """Show the limits that come from settings in the schema, where clients and fuzzers can see them."""
-    components = schema.get("components", {}).get("schemas", {})
-
-    def put(model: str, field: str, key: str, value: int) -> None:
-        prop = components.get(model, {}).get("properties", {}).get(field)
-        if isinstance(prop, dict):
-            prop[key] = value
-
-    put("AskRequest", "question", "maxLength", settings.max_question_chars)
-    put("AskRequest", "history", "maxItems", settings.max_history)
-    put("SearchRequest", "query", "maxLength", settings.max_question_chars)
-    put("SearchRequest", "k", "maximum", settings.max_k)
-    put("PrecedentRequest", "k", "maximum", settings.max_k)
-
-
 def _docs(app: FastAPI, assets: Path) -> None:
     app.mount(SWAGGER_PREFIX, StaticFiles(directory=assets), name="swagger")
 
@@ -148,15 +132,6 @@ def create_app(settings: Settings, service: AssistantService | None = None) -> F
     else:
         log.warning("swagger-ui assets not found: /docs is disabled (install swagger-ui-py)")
     app.add_middleware(RequestContext, body_limit=_body_limit(settings))
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = FastAPI.openapi(app)
-            _patch_limits(schema, settings)
-            app.openapi_schema = schema
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 

@@ -1,9 +1,11 @@
-"""The outermost layer of the app: request id, body-size limit, last-resort error handling, JSON access log.
+"""The outermost layer of the app: request id, body-size limit and read timeout, last-resort error handling,
+JSON access log.
 
 A pure ASGI middleware (no BaseHTTPMiddleware), so streaming responses pass through untouched."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -19,6 +21,7 @@ from assistant.api.errors import ApiError, error_body
 access_log = logging.getLogger("remiss.access")
 error_log = logging.getLogger("remiss.api")
 
+BODY_READ_TIMEOUT = 30.0  # seconds a client may take to send the next part of its request body
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 UNAVAILABLE = (
     "ConnectError",
@@ -44,9 +47,12 @@ def _unavailable(exc: BaseException) -> bool:
 class RequestContext:
     """Request id (`X-Request-ID`, echoed or generated), body limit, 500 in the error shape, access log."""
 
-    def __init__(self, app: ASGIApp, body_limit: Callable[[Scope], int]) -> None:
+    def __init__(
+        self, app: ASGIApp, body_limit: Callable[[Scope], int], read_timeout: float = BODY_READ_TIMEOUT
+    ) -> None:
         self.app = app
         self.body_limit = body_limit
+        self.read_timeout = read_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -72,7 +78,10 @@ class RequestContext:
         received = {"bytes": 0}
 
         async def receive_limited() -> Message:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.read_timeout)
+            except TimeoutError:
+                raise too_slow(self.read_timeout) from None
             if message["type"] == "http.request":
                 received["bytes"] += len(message.get("body", b""))
                 if received["bytes"] > limit:
@@ -136,6 +145,10 @@ class RequestContext:
             "user_agent": headers.get("user-agent"),
         }
         access_log.info("%s %s %s", record["method"], record["path"], record["status"], extra={"fields": record})
+
+
+def too_slow(seconds: float) -> ApiError:
+    return ApiError(408, "request_timeout", f"The request body did not arrive within {seconds:g} s.")
 
 
 def too_large(limit: int) -> ApiError:

@@ -3,22 +3,73 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from assistant.api.hygiene import ApiModel
 from assistant.schemas import Citation, Filters, Precedent, RemissSummary, SearchHit, Turn
-from assistant.settings import RetrieverMode
+from assistant.settings import RetrieverMode, Settings
 
 MODEL_ID = "remissarkivet"
+
+# The limits a request body is validated against are the schema's: one model validates and documents.
+# Those that are settings (max_question_chars, max_k, max_history) use the settings' defaults here; a
+# deployment that lowers them answers 422 beyond its own values as well.
+DEFAULTS = Settings.model_fields
+MAX_QUESTION = int(DEFAULTS["max_question_chars"].default)
+MAX_K = int(DEFAULTS["max_k"].default)
+MAX_HISTORY = int(DEFAULTS["max_history"].default)
+MAX_FILTER_ITEMS = 20
+MAX_FILTER_CHARS = 200
+NOT_BLANK = r"\S"  # at least one character that is not white space
+
+FilterText = Annotated[str, StringConstraints(max_length=MAX_FILTER_CHARS)]
+
+
+class RequestFilters(Filters, ApiModel):
+    """`Filters` as a request may give them: bounded lists and strings, years in order."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, title="Filters")
+
+    body: FilterText | None = Field(
+        None, description="Issuing body, matched tolerantly (socialnämnden ~ socialförvaltningen)."
+    )
+    doc_type: list[FilterText] | None = Field(
+        None, max_length=MAX_FILTER_ITEMS, description="Document types, e.g. ['yttrande', 'tjänsteutlåtande']."
+    )
+    dnr: FilterText | None = Field(None, description="A diarienummer in any common spelling.")
+    doc_id: Annotated[str, StringConstraints(max_length=128)] | None = Field(
+        None, description="Restrict to one document."
+    )
+
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return value  # the schema says a list: a bare string is refused like any other wrong type
+
+    @model_validator(mode="after")
+    def _years_in_order(self) -> RequestFilters:
+        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
+            raise ValueError("year_from must not be after year_to")
+        return self
+
+
+class TurnIn(Turn, ApiModel):
+    model_config = ConfigDict(extra="forbid", strict=True, title="Turn")
+
+
+class CitationIn(Citation, ApiModel):
+    model_config = ConfigDict(extra="forbid", strict=True, title="Citation")
+
 
 EXAMPLE_FILTERS: dict[str, Any] = {"body": "kommunstyrelsen", "doc_type": ["yttrande"], "year_from": 2024}
 
 
 # --- ask / search -------------------------------------------------------------------------------------------
-class AskRequest(BaseModel):
+class AskRequest(ApiModel):
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={
             "examples": [
                 {"question": "Vad tycker Kungsbacka kommun om ny kärnkraft?"},
@@ -35,15 +86,20 @@ class AskRequest(BaseModel):
         },
     )
 
-    question: str = Field(..., min_length=1, description="The question, in Swedish. At most `max_question_chars`.")
-    filters: Filters | None = Field(None, description="Restrict the documents the answer may use.")
-    history: list[Turn] = Field(default_factory=list, description="Earlier turns, oldest first. At most `max_history`.")
+    question: str = Field(
+        ..., min_length=1, max_length=MAX_QUESTION, pattern=NOT_BLANK, description="The question, in Swedish."
+    )
+    filters: RequestFilters | None = Field(None, description="Restrict the documents the answer may use.")
+    history: list[TurnIn] = Field(
+        default_factory=list, max_length=MAX_HISTORY, description="Earlier turns, oldest first."
+    )
     stream: bool = Field(False, description="Answer as Server-Sent Events: `citations`, `delta`…, `final`.")
 
 
-class SearchRequest(BaseModel):
+class SearchRequest(ApiModel):
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={
             "examples": [
                 {"query": "anhörigstöd", "k": 5},
@@ -52,9 +108,9 @@ class SearchRequest(BaseModel):
         },
     )
 
-    query: str = Field(..., min_length=1, description="Search text. At most `max_question_chars`.")
-    filters: Filters | None = None
-    k: int = Field(10, ge=1, description="Number of results, 1..`max_k`.")
+    query: str = Field(..., min_length=1, max_length=MAX_QUESTION, pattern=NOT_BLANK, description="Search text.")
+    filters: RequestFilters | None = None
+    k: int = Field(10, ge=1, le=MAX_K, description="Number of results.")
     mode: RetrieverMode | None = Field(None, description="Override the configured retriever for this search.")
 
 
@@ -63,9 +119,10 @@ class SearchResponse(BaseModel):
 
 
 # --- precedents / remisser ---------------------------------------------------------------------------------
-class PrecedentRequest(BaseModel):
+class PrecedentRequest(ApiModel):
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={
             "examples": [
                 {
@@ -77,9 +134,15 @@ class PrecedentRequest(BaseModel):
         },
     )
 
-    text: str = Field(..., min_length=1, max_length=50_000, description="A new remiss or question to match against.")
-    k: int = Field(5, ge=1, description="Number of precedents, 1..`max_k`.")
-    filters: Filters | None = Field(None, description="Restrict the earlier documents considered.")
+    text: str = Field(
+        ...,
+        min_length=1,
+        max_length=50_000,
+        pattern=NOT_BLANK,
+        description="A new remiss or question to match against.",
+    )
+    k: int = Field(5, ge=1, le=MAX_K, description="Number of precedents.")
+    filters: RequestFilters | None = Field(None, description="Restrict the earlier documents considered.")
 
 
 class PrecedentResponse(BaseModel):
@@ -96,14 +159,22 @@ class DocumentQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    body: str | None = Field(None, description="Issuing body, matched tolerantly.")
-    doc_type: list[str] | None = Field(None, description="One or more document types (repeat the parameter).")
+    body: FilterText | None = Field(None, description="Issuing body, matched tolerantly.")
+    doc_type: list[FilterText] | None = Field(
+        None, max_length=MAX_FILTER_ITEMS, description="One or more document types (repeat the parameter)."
+    )
     year_from: int | None = Field(None, ge=1900, le=2100)
     year_to: int | None = Field(None, ge=1900, le=2100)
-    dnr: str | None = Field(None, description="A diarienummer in any common spelling.")
+    dnr: FilterText | None = Field(None, description="A diarienummer in any common spelling.")
     q: str | None = Field(None, max_length=500, description="Words that must occur in title, body, dnr or file name.")
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000)
     limit: int = Field(50, ge=1, le=500)
+
+    @model_validator(mode="after")
+    def _years_in_order(self) -> DocumentQuery:
+        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
+            raise ValueError("year_from must not be after year_to")
+        return self
 
 
 class DocumentSummary(BaseModel):
@@ -163,9 +234,10 @@ class DeleteResponse(BaseModel):
 
 
 # --- feedback -----------------------------------------------------------------------------------------------
-class FeedbackIn(BaseModel):
+class FeedbackIn(ApiModel):
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={
             "examples": [
                 {
@@ -180,13 +252,13 @@ class FeedbackIn(BaseModel):
 
     question: str = Field(..., min_length=1, max_length=20_000)
     answer: str = Field(..., max_length=100_000)
-    citations: list[Citation] = Field(default_factory=list, max_length=100)
+    citations: list[CitationIn] = Field(default_factory=list, max_length=100)
     rating: Literal["up", "down"]
     comment: str | None = Field(None, max_length=5_000)
 
 
 class FeedbackRecord(FeedbackIn):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", strict=False)
 
     id: str
     created: str = Field(..., description="UTC time, ISO 8601.")

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import StreamingResponse
+from fastapi.sse import EventSourceResponse, format_sse_event
 
 from assistant.api.auth import require_reader
 from assistant.api.errors import ApiError, error_body, responses, validation_error
@@ -22,7 +22,7 @@ from assistant.api.models import (
     SearchResponse,
 )
 from assistant.api.state import ApiState, get_state
-from assistant.schemas import Answer, RemissOverview
+from assistant.schemas import Answer, RemissOverview, Turn
 from assistant.settings import Settings
 
 log = logging.getLogger("remiss.api")
@@ -100,15 +100,22 @@ def check_k(settings: Settings, k: int) -> int:
     return k
 
 
-def sse(event: str, data: Any) -> str:
-    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+def sse(event: str, data: Any) -> bytes:
+    """One event, its data as JSON. Text that cannot be encoded as UTF-8 is escaped, never a broken stream."""
+    text = json.dumps(data, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(data)
+    return format_sse_event(data_str=text, event=event)
 
 
-def _answer_events(state: ApiState, body: AskRequest, question: str) -> Iterator[str]:
+def _answer_events(state: ApiState, body: AskRequest, question: str) -> Iterator[bytes]:
+    """citations, delta…, then always exactly one `final` or `error` event last."""
     started = time.perf_counter()
     try:
         with state.reading() as service:
-            for event in service.ask_stream(question, body.filters, body.history):
+            for event in service.ask_stream(question, body.filters, list[Turn](body.history)):
                 kind = event.get("type")
                 if kind == "citations":
                     yield sse("citations", {"citations": event.get("citations", [])})
@@ -119,6 +126,8 @@ def _answer_events(state: ApiState, body: AskRequest, question: str) -> Iterator
                     if not answer.get("timings"):
                         answer["timings"] = {"total_ms": round((time.perf_counter() - started) * 1000, 2)}
                     yield sse("final", answer)
+                    return
+        yield sse("error", error_body("internal_error", "The answer ended without a result."))
     except ApiError as exc:
         yield sse("error", error_body(exc.code, exc.message, exc.details))
     except Exception:
@@ -158,11 +167,9 @@ def ask(body: AskRequest, state: ApiState = Depends(get_state)) -> Any:
         raise validation_error("body.history", f"At most {settings.max_history} turns.", "too_long")
     if body.stream:
         state.service()  # 503 now, before the stream starts, when the index is unreachable
-        return StreamingResponse(
-            _answer_events(state, body, question), media_type="text/event-stream", headers=SSE_HEADERS
-        )
+        return EventSourceResponse(_answer_events(state, body, question), headers=SSE_HEADERS)
     with state.reading() as service:
-        return service.ask(question, body.filters, body.history)
+        return service.ask(question, body.filters, list[Turn](body.history))
 
 
 @router.post(

@@ -44,10 +44,12 @@ def _chunks(state: ApiState, body: ChatRequest, question: str, history: list[Tur
     try:
         yield from chat.stream_chunks(_events(state, question, body.filters, history), body.model)
     except ApiError as exc:
-        yield f"data: {json.dumps(error_body(exc.code, exc.message, exc.details), ensure_ascii=False)}\n\n"
+        yield f"data: {json.dumps(error_body(exc.code, exc.message, exc.details))}\n\n"
+        yield "data: [DONE]\n\n"
     except Exception:
         log.exception("chat stream failed")
         yield f"data: {json.dumps(error_body('internal_error', 'The answer could not be completed.'))}\n\n"
+        yield "data: [DONE]\n\n"
 
 
 @router.post(

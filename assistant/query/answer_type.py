@@ -87,8 +87,22 @@ _RULES: list[tuple[AnswerType, re.Pattern[str]]] = [
 ]
 
 
+# A question opening with its interrogative says what it wants, whatever else it mentions
+# ("Vem … under remisstiden?" asks for a person, not a date).
+_OPENING: list[tuple[AnswerType, re.Pattern[str]]] = [
+    ("person", re.compile(r"^\s*(vem|vilka personer)\b", re.I)),
+    ("reason", re.compile(r"^\s*varför\b", re.I)),
+    ("number", re.compile(r"^\s*hur (många|mycket)\b", re.I)),
+]
+
+
 def answer_type_of(question: str) -> AnswerType:
-    """The first rule that matches; "open" when none does."""
+    """The opening interrogative if it is decisive, else the first rule that matches; "open" when none does."""
+    for kind, pattern in _OPENING:
+        if pattern.search(question):
+            # a vote or a party statement asked with "vem" is still about the vote or the statement
+            specific = next((k for k, p in _RULES[:2] if p.search(question)), None)
+            return specific or kind
     for kind, pattern in _RULES:
         if pattern.search(question):
             return kind
