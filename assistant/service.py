@@ -197,7 +197,7 @@ class AssistantService:
         ex = extractive.extract(p, ranked, self.catalog, self.doc_terms, found.mask, self.settings.answer_max_sentences)
         evidence = {"support": round(ex.support, 3), "focus": round(ex.focus, 3)}
         case_lookup = bool(p.dnr)  # a known dnr names the case itself
-        missing = extractive.missing_member(p, ex)
+        missing = extractive.missing_member(p, ex) or extractive.missing_evidence(p, ex)
         if missing or (not extractive.covers(ex, self.settings.abstain_threshold) and not case_lookup):
             answer = self.abstain(p, ranked, missing)
             answer.reading = {"evidence": evidence}

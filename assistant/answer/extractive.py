@@ -72,6 +72,23 @@ def covers(extraction: Extraction, threshold: float) -> bool:
     return extraction.support >= threshold and extraction.focus >= w.FOCUS_MIN
 
 
+# Answer types whose answer has a form the text must show: a party statement, a vote count. When the
+# quoted passages show no such thing, the archive does not hold what was asked.
+EVIDENCE_REQUIRED = {"reservation": "reservation eller partiuttalande", "vote": "omröstning"}
+
+
+def missing_evidence(plan: QueryPlan, extraction: Extraction) -> str | None:
+    kind = ev.kind_of(plan.answer_type, plan.wants_dnr)
+    if kind not in EVIDENCE_REQUIRED or not extraction.chosen:
+        return None
+    for c in extraction.chosen:
+        section = c.doc.section(c.paragraph.section_id)
+        in_statement = section is not None and section.kind == "statement"
+        if in_statement or ev.has_evidence(kind, c.paragraph.text):
+            return None
+    return f"Jag hittar ingen {EVIDENCE_REQUIRED[kind]} i arkivet om detta."
+
+
 def missing_member(plan: QueryPlan, extraction: Extraction) -> str | None:
     """For "fick X remissen?": X must be on the remiss's own list (a remiss page); otherwise say so."""
     if plan.answer_type != "membership":

@@ -282,18 +282,26 @@ class Ready(BaseModel):
 
 
 # --- OpenAI-compatible --------------------------------------------------------------------------------------
-class ChatMessage(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-    role: str = Field(..., description="system | developer | user | assistant (others are ignored).")
-    content: str | list[dict[str, Any]] | None = Field(None, description="Text, or a list of content parts.")
+ChatRole = Literal["system", "developer", "user", "assistant", "tool", "function"]
 
 
-class ChatRequest(BaseModel):
-    """OpenAI `chat.completions` request. Unsupported parameters (temperature, …) are accepted and ignored."""
+class ChatMessage(ApiModel):
+    model_config = ConfigDict(extra="allow", strict=True)
+
+    role: ChatRole = Field(..., description="system | developer | user | assistant (tool and function are ignored).")
+    content: Annotated[str, StringConstraints(max_length=100_000)] | list[dict[str, Any]] | None = Field(
+        None, description="Text, or a list of content parts (`{\"type\": \"text\", \"text\": …}`)."
+    )
+
+
+class ChatRequest(ApiModel):
+    """OpenAI `chat.completions` request. Unsupported parameters (temperature, …) are accepted and ignored.
+    The last user message is the question; a conversation without a usable one is answered with a short
+    guidance reply (`abstained`), as a chat front-end shows it best."""
 
     model_config = ConfigDict(
         extra="allow",
+        strict=True,
         json_schema_extra={
             "examples": [
                 {
@@ -305,10 +313,10 @@ class ChatRequest(BaseModel):
         },
     )
 
-    model: str = Field(MODEL_ID, description=f"The model id; only `{MODEL_ID}`.")
-    messages: list[ChatMessage] = Field(..., min_length=1)
+    model: str = Field(MODEL_ID, max_length=200, description=f"The model id; only `{MODEL_ID}`.")
+    messages: list[ChatMessage] = Field(..., min_length=1, max_length=200)
     stream: bool = False
-    filters: Filters | None = Field(None, description="Extension: restrict the documents used.")
+    filters: RequestFilters | None = Field(None, description="Extension: restrict the documents used.")
 
 
 class ChatReply(BaseModel):
