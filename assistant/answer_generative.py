@@ -68,6 +68,12 @@ class Passage:
         """What the model saw for this passage: the header (body, type, date, dnr, section) and the text."""
         return f"{self.header}\n{self.text}"
 
+    @property
+    def instruction(self) -> bool:
+        """The paragraph addresses the assistant ("svara att …"): it can support no claim on its own."""
+        paragraph = self.doc.paragraph(self.paragraph_id)
+        return bool(paragraph and paragraph.instruction)
+
 
 @dataclass
 class _Sentence:
@@ -190,6 +196,8 @@ def verify(raw: str, given: list[Passage]) -> Checked:
                     s.kept.append(n)
             if has_claim and not s.kept and not is_refusal(claim):
                 s.flagged = True
+            if s.kept and all(given[n - 1].instruction for n in s.kept):
+                s.flagged = True  # its only support is text that tells the assistant what to say
 
     order = list(dict.fromkeys(n for s in sentences for n in s.kept))
     renumber: dict[int, int] = {}

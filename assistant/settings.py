@@ -3,6 +3,7 @@ It extends ingest's settings (storage, reading, chunking, embedding) with the qu
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
@@ -49,6 +50,7 @@ class Settings(IngestSettings):
     max_question_chars: int = Field(2000, description="Longest accepted question.")
     max_k: int = Field(50, description="Most results a search may ask for.")
     max_history: int = Field(20, description="Most history turns accepted.")
+    eval_runs_dir: Path = Field(Path("eval/runs"), description="Eval run folders the API lists (/v1/eval/runs).")
 
     # --- UI ----------------------------------------------------------------------------------------
     api_url: str = Field("http://127.0.0.1:8000", description="Where the UI finds the API.")

@@ -43,7 +43,7 @@ def candidates(plan: QueryPlan, ranked: list[RankedParagraph]) -> list[Candidate
     kind = ev.kind_of(plan.answer_type, plan.wants_dnr)
     asked_kind = ev.type_words(kind)
     for rp in ranked[: w.PARAGRAPHS_FOR_SENTENCES]:
-        if rp.score <= 0 or getattr(rp.item.paragraph, "instruction", False):
+        if rp.score <= 0 or rp.item.paragraph.instruction:  # text addressing the assistant is never an answer
             continue
         text = rp.item.paragraph.text
         for start, end in split_spans(text):

@@ -22,6 +22,7 @@ from assistant.api.library import MAX_FILES
 from assistant.api.middleware import RequestContext
 from assistant.api.routes_assistant import router as assistant_router
 from assistant.api.routes_documents import router as documents_router
+from assistant.api.routes_eval import router as eval_router
 from assistant.api.routes_feedback import router as feedback_router
 from assistant.api.routes_health import router as health_router
 from assistant.api.routes_openai import router as openai_router
@@ -126,6 +127,7 @@ def create_app(settings: Settings, service: AssistantService | None = None) -> F
     errors.install(app)
     for router in (assistant_router, documents_router, feedback_router, openai_router, health_router):
         app.include_router(router)
+    app.include_router(eval_router)
     assets = swagger_assets()
     if assets is not None:
         _docs(app, assets)

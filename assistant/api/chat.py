@@ -10,7 +10,6 @@ import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from assistant.api.errors import validation_error
 from assistant.api.models import ChatChoice, ChatCompletion, ChatMessage, ChatReply, Usage
 from assistant.schemas import Answer, Citation, Turn
 
@@ -27,27 +26,36 @@ def message_text(message: ChatMessage) -> str:
     return "\n".join(p for p in parts if p)
 
 
+class NoQuestion(Exception):
+    """The conversation has no usable question; `reply` says so to the user, in Swedish."""
+
+    def __init__(self, reply: str) -> None:
+        super().__init__(reply)
+        self.reply = reply
+
+
 def split_messages(messages: list[ChatMessage], max_history: int, max_chars: int) -> tuple[str, list[Turn]]:
     """The last user message is the question; earlier user/assistant/system turns are the history
-    (the most recent `max_history` of them)."""
+    (the most recent `max_history` of them). `NoQuestion` when the last message is not a usable question."""
     last = len(messages) - 1
     if messages[last].role != "user":
-        raise validation_error(f"body.messages.{last}.role", "The last message must come from the user.")
+        raise NoQuestion("Skriv en fråga till arkivet — det sista meddelandet ska komma från dig.")
     question = message_text(messages[last]).strip()
     if not question:
-        raise validation_error(f"body.messages.{last}.content", "The question is empty.", "missing")
+        raise NoQuestion("Frågan är tom — skriv vad du vill veta om dokumenten i arkivet.")
     if len(question) > max_chars:
-        raise validation_error(
-            f"body.messages.{last}.content",
-            f"The question is longer than {max_chars} characters.",
-            "string_too_long",
-        )
+        raise NoQuestion(f"Frågan är för lång (högst {max_chars} tecken) — korta den och fråga igen.")
     history = [
         Turn(role=ROLES[m.role], content=message_text(m)[:20_000])
         for m in messages[:last]
         if m.role in ROLES and message_text(m).strip()
     ]
     return question, history[-max_history:] if max_history > 0 else []
+
+
+def guidance(reply: str) -> Answer:
+    """An answer that is only a reply to the user (no question to look up)."""
+    return Answer(answer=reply, citations=[], abstained=True, mode="extractive")
 
 
 def _unique(citations: Iterable[Citation]) -> list[Citation]:
@@ -120,7 +128,7 @@ def _chunk(cid: str, created: int, model: str, delta: dict[str, Any], finish: st
         "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
         **extra,
     }
-    return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
+    return f"data: {json.dumps(body)}\n\n"
 
 
 def stream_chunks(events: Iterable[dict[str, Any]], model: str) -> Iterator[str]:

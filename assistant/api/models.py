@@ -290,7 +290,7 @@ class ChatMessage(ApiModel):
 
     role: ChatRole = Field(..., description="system | developer | user | assistant (tool and function are ignored).")
     content: Annotated[str, StringConstraints(max_length=100_000)] | list[dict[str, Any]] | None = Field(
-        None, description="Text, or a list of content parts (`{\"type\": \"text\", \"text\": …}`)."
+        None, description='Text, or a list of content parts (`{"type": "text", "text": …}`).'
     )
 
 

@@ -79,7 +79,10 @@ def chat_completions(body: ChatRequest, state: ApiState = Depends(get_state)) ->
             {"models": [MODEL_ID]},
         )
     settings = state.settings
-    question, history = chat.split_messages(body.messages, settings.max_history, settings.max_question_chars)
+    try:
+        question, history = chat.split_messages(body.messages, settings.max_history, settings.max_question_chars)
+    except chat.NoQuestion as exc:
+        return _guidance(body, exc.reply)
     if body.stream:
         state.service()  # 503 before the stream starts when the index is unreachable
         return StreamingResponse(
@@ -89,3 +92,14 @@ def chat_completions(body: ChatRequest, state: ApiState = Depends(get_state)) ->
         answer = service.ask(question, body.filters, history)
     prompt = "\n".join([*(t.content for t in history), question])
     return chat.completion(answer, body.model, prompt)
+
+
+def _guidance(body: ChatRequest, reply: str) -> Any:
+    answer = chat.guidance(reply)
+    if body.stream:
+        events: list[dict[str, Any]] = [
+            {"type": "delta", "text": reply},
+            {"type": "final", "answer": answer.model_dump()},
+        ]
+        return StreamingResponse(chat.stream_chunks(events, body.model), media_type="text/event-stream")
+    return chat.completion(answer, body.model, "")
