@@ -62,7 +62,8 @@ _RULES: list[tuple[AnswerType, re.Pattern[str]]] = [
         "person",
         re.compile(
             r"\bvem\b|\bvilka personer\b|\bvilken ledamot\b|\bvilka ledamöter\b|\bhandläggare(n)?\b"
-            r"|\bundertecknade?\b|\bundertecknat\b|\bskrev under\b|\bskrivit under\b|\bsignerade\b|\bföredrog\b|\bordförande(n)?\b|\bjusterare\b|\bkontaktperson|\bföredragande\b",
+            r"|\bundertecknade?\b|\bundertecknat\b|\bskrev under\b|\bskrivit under\b|\bsignerade\b|\bföredrog\b"
+            r"|\bordförande(n)?\b|\bjusterare\b|\bkontaktperson|\bföredragande\b",
             re.I,
         ),
     ),
