@@ -43,7 +43,7 @@ INDEX_VERSION = 3  # bump when parsing or chunking changes: the next ingest re-i
 @dataclass
 class FileResult:
     path: str
-    status: str  # added | replaced | unchanged | skipped
+    status: str  # added | replaced | unchanged | duplicate (same text as another file of the run) | skipped
     reason: str = ""
     doc_id: str = ""
     paragraphs: int = 0
@@ -76,6 +76,7 @@ class IngestReport:
             "added": self.count("added"),
             "replaced": self.count("replaced"),
             "unchanged": self.count("unchanged"),
+            "duplicate": self.count("duplicate"),
             "skipped": self.count("skipped"),
             "pruned": len(self.pruned),
             "recovered": len(self.recovered),
@@ -230,6 +231,9 @@ class Ingestor:
             self._retire(source, doc_id, same_path, manifest)
             meta = manifest[doc_id]
             return FileResult(source, "unchanged", doc_id=doc_id, paragraphs=int(meta.get("paragraphs", 0)))
+        twin = next((p for p in (batch.items if batch is not None else []) if p.doc.id == doc_id), None)
+        if twin is not None:  # the same text twice in one run (a copy in another folder): indexed once
+            return FileResult(source, "duplicate", f"same text as {twin.source}", doc_id=doc_id)
         prepared = self._prepare(data, filename, overrides)
         if isinstance(prepared, str):
             return FileResult(source, "skipped", prepared)
