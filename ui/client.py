@@ -271,3 +271,15 @@ class ApiClient:
         data = self._json("GET", "/v1/feedback")
         items = _items(data, "feedback")
         return [item for item in items if isinstance(item, dict)]
+
+    def eval_runs(self) -> list[dict[str, Any]]:
+        """The eval runs, newest first: {id, created, retriever, embedder, set, questions}."""
+        items = _items(self._json("GET", "/v1/eval/runs"), "runs")
+        return [item for item in items if isinstance(item, dict) and item.get("id")]
+
+    def eval_run(self, run_id: str) -> dict[str, Any]:
+        """One run: its list fields plus config, overall and per_tag."""
+        data = self._json("GET", f"/v1/eval/runs/{run_id}")
+        if not isinstance(data, dict) or not isinstance(data.get("overall"), dict):
+            raise ApiError(BROKEN, "bad_shape")
+        return data

@@ -1,55 +1,40 @@
 """Eval page: the latest runs side by side — a metrics table and a per-tag chart.
 
-`render(runs_dir)` shows every run directory under `runs_dir` that has a summary.json (the folder itself
-counts too, and so does the committed baseline next to it, `eval/baseline` for `eval/runs`).
+`render(client)` lists the runs the API serves (`/v1/eval/runs`: the run folders of `REMISS_EVAL_RUNS_DIR`
+and the committed baseline) and fetches the summaries of the runs chosen.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from eval import metrics as m
+from ui.client import ApiClient
 
 TABLE_METRICS = m.QUALITY_METRICS + m.LATENCY_METRICS
 
 
 @dataclass
 class RunInfo:
-    path: Path
+    """A run as the API lists it (`info`), with its summary (config, overall, per_tag) once fetched."""
+
+    info: dict[str, Any]
     summary: dict[str, Any]
 
     @property
-    def created(self) -> str:
-        return str(self.summary.get("config", {}).get("created") or "")
-
-    @property
     def label(self) -> str:
-        c = self.summary.get("config", {})
-        when = self.created[:16].replace("T", " ")
-        label = f"{self.path.name} · {c.get('retriever', '?')}/{c.get('embedder', '?')} · {when}"
-        return label.replace(":", ".")  # chart column names must not contain ':' (Vega-Lite shorthand)
+        return run_label(self.info)
 
 
-def find_runs(runs_dir: Path) -> list[RunInfo]:
-    """Run directories with a readable summary.json, newest first."""
-    candidates = [runs_dir] if (runs_dir / "summary.json").exists() else []
-    if runs_dir.is_dir():
-        candidates += sorted(p for p in runs_dir.iterdir() if (p / "summary.json").exists())
-    baseline = runs_dir.parent / "baseline"
-    if (baseline / "summary.json").exists() and baseline.resolve() != runs_dir.resolve():
-        candidates.append(baseline)
-    runs: list[RunInfo] = []
-    for path in candidates:
-        try:
-            summary = json.loads((path / "summary.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(summary, dict) and isinstance(summary.get("overall"), dict):
-            runs.append(RunInfo(path, summary))
-    return sorted(runs, key=lambda r: (r.created, (r.path / "summary.json").stat().st_mtime), reverse=True)
+def run_label(info: dict[str, Any]) -> str:
+    when = str(info.get("created") or "")[:16].replace("T", " ")
+    label = f"{info.get('id')} · {info.get('retriever') or '?'}/{info.get('embedder') or '?'} · {when}"
+    return label.replace(":", ".")  # chart column names must not contain ':' (Vega-Lite shorthand)
+
+
+def fetch_runs(client: ApiClient, infos: list[dict[str, Any]]) -> list[RunInfo]:
+    return [RunInfo(info, client.eval_run(str(info["id"]))) for info in infos]
 
 
 def metrics_rows(runs: list[RunInfo]) -> list[dict[str, Any]]:
@@ -70,21 +55,22 @@ def tag_rows(runs: list[RunInfo], metric: str) -> dict[str, dict[str, float | No
     return {t: {run.label: run.summary.get("per_tag", {}).get(t, {}).get(metric) for run in runs} for t in tags}
 
 
-def render(runs_dir: Path) -> None:
+def render(client: ApiClient) -> None:
     import pandas as pd
     import streamlit as st
 
     st.header("Utvärdering")
-    runs = find_runs(runs_dir)
-    if not runs:
-        st.info(f"Inga körningar i {runs_dir}. Kör `remiss eval run eval/sets/dev.yaml --out {runs_dir}/<namn>`.")
+    infos = client.eval_runs()
+    if not infos:
+        st.info("Inga körningar. Kör `remiss eval run eval/sets/dev.yaml --out eval/runs/<namn>`.")
         return
-    labels = [r.label for r in runs]
+    by_label = {run_label(info): info for info in infos}
+    labels = list(by_label)
     chosen_labels = st.multiselect("Körningar", labels, default=labels[:3], key="eval_runs")
-    chosen = [r for r in runs if r.label in chosen_labels]
-    if not chosen:
+    if not chosen_labels:
         st.warning("Välj minst en körning.")
         return
+    chosen = fetch_runs(client, [by_label[label] for label in chosen_labels])
     st.subheader("Mått")
     table = pd.DataFrame(metrics_rows(chosen)).set_index("metric")
     st.dataframe(table, width="stretch", height=36 * (len(table) + 1) + 4)

@@ -191,18 +191,21 @@ def test_compare_fails_when_the_retriever_ignores_the_question(workspace: dict[s
     assert report["worse"], "the questions that got worse are listed"
 
 
-def test_eval_view_renders_the_runs(workspace: dict[str, Any]) -> None:
+def test_eval_view_renders_the_runs_it_reads_through_the_api(workspace: dict[str, Any]) -> None:
     from streamlit.testing.v1 import AppTest
 
-    def page(runs_dir: str) -> None:
-        from pathlib import Path
+    from tests.integration.test_ui_pages import running_api
 
+    def page(api_url: str) -> None:
+        from ui.client import ApiClient
         from ui.eval_view import render
 
-        render(Path(runs_dir))
+        render(ApiClient(api_url))
 
-    at = AppTest.from_function(page, args=(str(workspace["run"].parent),), default_timeout=60)
-    at.run()
+    settings = Settings(data_dir=workspace["base"] / "data", eval_runs_dir=workspace["run"].parent)
+    with running_api(settings) as api_url:
+        at = AppTest.from_function(page, args=(api_url,), default_timeout=60)
+        at.run()
     assert not at.exception
     table = at.dataframe[0].value
     assert "Recall@5" in list(table.index)
