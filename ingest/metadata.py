@@ -18,7 +18,6 @@ BODY = (
     r"|[A-ZÅÄÖ][\wåäö]*(?:-? och |-)?[\wåäö]*(?:nämnden|styrelsen|förvaltningen|kontoret|utskottet)"
     r"|Rotel [IVX]+)"
 )
-BODY_RE = re.compile(BODY)
 BODY_LINE = re.compile(rf"^{BODY}$", re.IGNORECASE)
 TYPE_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("remiss", re.compile(r"\A\s*Remiss\b")),

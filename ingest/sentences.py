@@ -97,7 +97,3 @@ def split_spans(text: str) -> list[tuple[int, int]]:
     if text[start:].strip():
         spans.append((start, len(text.rstrip())))
     return [(s + (len(text[s:e]) - len(text[s:e].lstrip())), e) for s, e in spans]
-
-
-def split_sentences(text: str) -> list[str]:
-    return [text[s:e] for s, e in split_spans(text)]
