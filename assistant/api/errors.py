@@ -6,6 +6,7 @@ unknown keys, bad values) and anything unexpected (500, logged with its request 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -216,7 +217,29 @@ async def _api_error(request: Request, exc: Exception) -> JSONResponse:
         message = f"No such endpoint: {request.method} {request.url.path}"
     elif exc.status_code == 405:
         message = f"Method {request.method} is not allowed on {request.url.path}."
+        headers["Allow"] = ", ".join(allowed_methods(request))
     return error_response(exc.status_code, code, message, None, headers)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """The methods the OpenAPI document lists for this path (routers sharing a path each know only their own,
+    so Starlette's own `Allow` names one router's methods)."""
+    path = request.scope.get("path", "")
+    for pattern, methods in _path_methods(request.app):
+        if pattern.fullmatch(path):
+            return methods
+    return []
+
+
+def _path_methods(app: Any) -> list[tuple[re.Pattern[str], list[str]]]:
+    cached = getattr(app.state, "path_methods", None)
+    if cached is None:
+        cached = [
+            (re.compile(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))), sorted(m.upper() for m in item))
+            for template, item in app.openapi().get("paths", {}).items()
+        ]
+        app.state.path_methods = cached
+    return list(cached)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

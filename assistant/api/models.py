@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from assistant.api.hygiene import ApiModel
+from assistant.api.hygiene import ApiModel, Int
 from assistant.schemas import Citation, Filters, Precedent, RemissSummary, SearchHit, Turn
 from assistant.settings import RetrieverMode, Settings
 
@@ -61,6 +61,11 @@ class TurnIn(Turn, ApiModel):
 class CitationIn(Citation, ApiModel):
     model_config = ConfigDict(extra="forbid", strict=True, title="Citation")
 
+    n: Int = Field(..., description="The number used in the answer text: [n].")
+    start: Int = Field(..., description="Offset of the quote in the paragraph text.")
+    end: Int
+    pages: list[Int]
+
 
 EXAMPLE_FILTERS: dict[str, Any] = {"body": "kommunstyrelsen", "doc_type": ["yttrande"], "year_from": 2024}
 
@@ -110,7 +115,7 @@ class SearchRequest(ApiModel):
 
     query: str = Field(..., min_length=1, max_length=MAX_QUESTION, pattern=NOT_BLANK, description="Search text.")
     filters: RequestFilters | None = None
-    k: int = Field(10, ge=1, le=MAX_K, description="Number of results.")
+    k: Int = Field(10, ge=1, le=MAX_K, description="Number of results.")
     mode: RetrieverMode | None = Field(None, description="Override the configured retriever for this search.")
 
 
@@ -141,7 +146,7 @@ class PrecedentRequest(ApiModel):
         pattern=NOT_BLANK,
         description="A new remiss or question to match against.",
     )
-    k: int = Field(5, ge=1, le=MAX_K, description="Number of precedents.")
+    k: Int = Field(5, ge=1, le=MAX_K, description="Number of precedents.")
     filters: RequestFilters | None = Field(None, description="Restrict the earlier documents considered.")
 
 

@@ -17,6 +17,7 @@ def _serve(
     import uvicorn
 
     from assistant.api.logs import log_config
+    from assistant.api.server import uvicorn_options
 
     settings = Settings()
     processes = max(1, workers or settings.workers)
@@ -34,7 +35,7 @@ def _serve(
         workers=processes,
         log_config=log_config(log_level.upper()),
         access_log=False,
-        timeout_graceful_shutdown=10,
+        **uvicorn_options(),
     )
 
 
