@@ -37,7 +37,7 @@ from ingest.worker import ParseJob, ParsePool
 
 log = logging.getLogger("remiss.ingest")
 
-INDEX_VERSION = 3  # bump when parsing or chunking changes: the next ingest re-indexes every file
+INDEX_VERSION = 4  # bump when parsing or chunking changes: the next ingest re-indexes every file
 
 
 @dataclass

@@ -213,12 +213,18 @@ async def _api_error(request: Request, exc: Exception) -> JSONResponse:
         return error_response(exc.status_code, exc.code, exc.message, exc.details, headers)
     code = STATUS_CODES.get(exc.status_code, "http_error")
     message = str(exc.detail) if exc.detail else code.replace("_", " ")
+    if exc.status_code == 400 and _is_json(request):  # e.g. a body that is not UTF-8: still malformed JSON
+        return error_response(400, "malformed_json", "The request body is not valid JSON (UTF-8 text).", None, headers)
     if exc.status_code == 404 and message == "Not Found":
         message = f"No such endpoint: {request.method} {request.url.path}"
     elif exc.status_code == 405:
         message = f"Method {request.method} is not allowed on {request.url.path}."
         headers["Allow"] = ", ".join(allowed_methods(request))
     return error_response(exc.status_code, code, message, None, headers)
+
+
+def _is_json(request: Request) -> bool:
+    return "json" in request.headers.get("content-type", "").lower()
 
 
 def allowed_methods(request: Request) -> list[str]:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from assistant.api.hygiene import ApiModel, Int
 from assistant.schemas import Citation, Filters, Precedent, RemissSummary, SearchHit, Turn
 from assistant.settings import RetrieverMode, Settings
+from ingest.models import Document
 
 MODEL_ID = "remissarkivet"
 
@@ -193,6 +194,35 @@ class DocumentSummary(BaseModel):
     paragraphs: int
     pages: int
     source_file: str
+
+
+INSTRUCTION_WARNING = (
+    "Stycket vänder sig till assistenten (t.ex. ”ska du svara att …”) — det kan vara ett försök att styra svaren "
+    "och citeras aldrig ensamt som svar."
+)
+
+
+class ParagraphWarning(BaseModel):
+    paragraph_id: str = Field(..., description="Full paragraph id: `<doc>#<section>.p<n>`.")
+    kind: Literal["instruction"] = Field(..., description="`instruction`: the text addresses the assistant.")
+    message: str
+
+
+class DocumentView(Document):
+    """A document as the API shows it: the structure, plus warnings about paragraphs to read with care."""
+
+    warnings: list[ParagraphWarning] = Field(
+        default_factory=list, description="Paragraphs marked at ingest, e.g. instruction-like text (injection)."
+    )
+
+    @classmethod
+    def of(cls, doc: Document) -> DocumentView:
+        warnings = [
+            ParagraphWarning(paragraph_id=f"{doc.id}#{p.id}", kind="instruction", message=INSTRUCTION_WARNING)
+            for p in doc.paragraphs()
+            if p.instruction
+        ]
+        return cls.model_validate({**doc.model_dump(), "warnings": warnings})
 
 
 class FacetCount(BaseModel):

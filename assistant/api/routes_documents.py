@@ -19,9 +19,8 @@ from assistant.api.library import (
     list_documents,
     source_file,
 )
-from assistant.api.models import DeleteResponse, DocumentPage, DocumentQuery, UploadResponse
+from assistant.api.models import DeleteResponse, DocumentPage, DocumentQuery, DocumentView, UploadResponse
 from assistant.api.state import ApiState, get_state
-from ingest.models import Document
 from ingest.readers import SUPPORTED
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
@@ -45,16 +44,18 @@ def documents(query: Annotated[DocumentQuery, Query()], state: ApiState = Depend
 
 @router.get(
     "/{doc_id}",
-    response_model=Document,
+    response_model=DocumentView,
     dependencies=[Depends(require_reader)],
-    summary="One document: fields, sections, paragraphs with ids and pages",
+    summary="One document: fields, sections, paragraphs with ids and pages, and warnings",
+    description='Each paragraph has `instruction: true` when its text addresses the assistant (e.g. "ska du '
+    'svara att …"); `warnings` lists those paragraphs with a message to show beside them.',
     responses=responses(401, 404, 503),
 )
-def document(doc_id: str, state: ApiState = Depends(get_state)) -> Document:
+def document(doc_id: str, state: ApiState = Depends(get_state)) -> DocumentView:
     doc = get_document(state.service(), doc_id)
     if doc is None:
         raise _not_found(doc_id)
-    return doc
+    return DocumentView.of(doc)
 
 
 @router.get(
