@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -203,9 +204,13 @@ def test_eval_view_renders_the_runs_it_reads_through_the_api(workspace: dict[str
         render(ApiClient(api_url))
 
     settings = Settings(data_dir=workspace["base"] / "data", eval_runs_dir=workspace["run"].parent)
-    with running_api(settings) as api_url:
-        at = AppTest.from_function(page, args=(api_url,), default_timeout=60)
-        at.run()
+    main = sys.modules["__main__"]
+    try:
+        with running_api(settings) as api_url:
+            at = AppTest.from_function(page, args=(api_url,), default_timeout=60)
+            at.run()
+    finally:  # AppTest leaves its script as __main__, which worker processes spawned later would re-run
+        sys.modules["__main__"] = main
     assert not at.exception
     table = at.dataframe[0].value
     assert "Recall@5" in list(table.index)
