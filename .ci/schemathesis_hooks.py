@@ -18,9 +18,9 @@ def _in_order(values: Any) -> None:
 
 
 def _year(value: Any) -> int | None:
-    """A year as given in a body (an int) or a query (a string of digits)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
+    """A year as given in a body (an integer, maybe written 2024.0) or a query (a string of digits)."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        return int(value)
     if isinstance(value, str) and value.isdigit():
         return int(value)
     return None

@@ -51,11 +51,11 @@ class ApiModel(BaseModel):
         return data
 
 
-def _integral(value: Any) -> Any:
+def integral(value: Any) -> Any:
     """JSON Schema counts 36.0 as an integer: accept it as 36. Strings and booleans stay refused (strict)."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
 
 
-Int = Annotated[int, BeforeValidator(_integral)]
+Int = Annotated[int, BeforeValidator(integral)]

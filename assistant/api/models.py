@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
-from assistant.api.hygiene import ApiModel, Int
+from assistant.api.hygiene import ApiModel, Int, integral
 from assistant.schemas import Citation, Filters, Precedent, RemissSummary, SearchHit, Turn
 from assistant.settings import RetrieverMode, Settings
 from ingest.models import Document
@@ -26,6 +26,7 @@ MAX_FILTER_CHARS = 200
 NOT_BLANK = r"\S"  # at least one character that is not white space
 
 FilterText = Annotated[str, StringConstraints(max_length=MAX_FILTER_CHARS)]
+Year = Annotated[int, Field(ge=1900, le=2100), BeforeValidator(integral)]  # constraints before the validator
 
 
 class RequestFilters(Filters, ApiModel):
@@ -43,6 +44,8 @@ class RequestFilters(Filters, ApiModel):
     doc_id: Annotated[str, StringConstraints(max_length=128)] | None = Field(
         None, description="Restrict to one document."
     )
+    year_from: Year | None = None
+    year_to: Year | None = None
 
     @classmethod
     def _one_or_many(cls, value: object) -> object:
