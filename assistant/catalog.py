@@ -17,7 +17,7 @@ from assistant.schemas import Filters
 from ingest import dnr as dnr_mod
 from ingest.analyzer import analyze
 from ingest.chunk_meta import ChunkMeta
-from ingest.dates import DATE, to_iso
+from ingest.dates import DATE, MONTHS, to_iso
 from ingest.lexical import LexicalIndex
 from ingest.models import Document
 from ingest.pipeline import Ingestor
@@ -27,6 +27,8 @@ BODY_WORDS = set(analyze("nämnden styrelsen förvaltningen kontoret utskottet f
 
 
 LETTERHEAD_CHARS = 1500  # the top of a document's head, where it says whose it is
+SPEAKER_CANDIDATES = 5000  # head chunks the lexical index proposes for a place, checked for a letterhead
+DATE_CANDIDATES = 50  # chunks the lexical index proposes for a date, checked for stating it
 OWN_PLACE_MENTIONS = 3  # chunks of one document naming a place: the document is from (or about) that place
 
 
@@ -96,7 +98,12 @@ class Catalog:
                     named.setdefault(name, set()).add(c.doc_id)
         self._names = [(frozenset(analyze(n)), docs) for n, docs in named.items()]
         self._place_docs: dict[str, bool] = {}
-        self._dates: set[str] | None = None  # every date the texts state, built when first asked
+        self._doc_dates = {c.date[:10] for c in chunks if c.date}
+        # the chunk a document opens with (its letterhead): the head chunk holding the first paragraph
+        self._head_mask = np.array(
+            [c.section_kind == "head" and "s0.p1" in c.paragraph_ids for c in chunks], dtype=bool
+        )
+        self._who = {d: f"{c.title} {c.body} {c.organisation}".lower() for d, c in self.doc_fields.items()}
 
     # --- chunks ----------------------------------------------------------------------------------
     def chunk(self, i: int) -> ChunkMeta:
@@ -192,16 +199,20 @@ class Catalog:
         """Chunks of the documents a question names by kind and subject."""
         return self._cached(("named", words), lambda: np.isin(self.doc_ids, sorted(self.named_documents(words))))
 
-    def from_place(self, doc_id: str, place: str) -> bool:
-        """The document's title, body, organisation or head names the place: it speaks for it."""
-        c = self.doc_fields.get(doc_id)
-        if c is None:
-            return False
-        head = " ".join(self.chunks[i].text for i in self.chunks_of(doc_id) if self.chunks[i].section_kind == "head")
-        letterhead = head[:LETTERHEAD_CHARS]  # the top of the head: not a head that runs through the document
-        tokens = set(analyze(f"{c.title} {c.body} {c.organisation} {letterhead}", split=False))
-        wanted = analyze(place, split=False)
-        return bool(wanted) and all(t in tokens for t in wanted)
+    def speaker_mask(self, place: str) -> np.ndarray:
+        """Chunks of the documents that speak for a place: their title, body or organisation names it, or
+        the top of their head (the letterhead) does. Found through arrays and the lexical index, cached."""
+
+        def build() -> np.ndarray:
+            wanted = place.lower()
+            docs = {d for d, who in self._who.items() if wanted in who}
+            tokens = analyze(place, split=False)
+            for i, _ in self.index.search(tokens, SPEAKER_CANDIDATES, self._head_mask):
+                if wanted in self.chunks[i].text[:LETTERHEAD_CHARS].lower():
+                    docs.add(self.chunks[i].doc_id)
+            return np.isin(self.doc_ids, sorted(docs))
+
+        return self._cached(("speaker", place), build)
 
     def mentioned(self, name: str) -> bool:
         """The distinctive words of `name` (not "nämnd", "styrelse" …) all occur somewhere in the indexed text."""
@@ -209,15 +220,17 @@ class Catalog:
         return all(t in self.index.vocab for t in tokens)
 
     def known_date(self, iso: str) -> bool:
-        """A document is dated `iso`, or some text states that date (in ISO or Swedish form)."""
-        if self._dates is None:
-            found: set[str] = set()
-            for c in self.chunks:
-                found.update(d for d in (to_iso(m.group(1)) for m in DATE.finditer(c.text)) if d)
-                if c.date:
-                    found.add(c.date[:10])
-            self._dates = found
-        return iso in self._dates
+        """A document is dated `iso`, or some text states that date (in ISO or Swedish form). The texts
+        are not scanned: the lexical index finds the few chunks holding the date's words, which are checked."""
+        if iso in self._doc_dates:
+            return True
+        year, month, day = iso[:4], int(iso[5:7]), int(iso[8:10])
+        name = next((m for m, n in MONTHS.items() if n == month), "")
+        tokens = analyze(f"{iso} {day} {name} {year}")
+        for i, _ in self.index.search(tokens, DATE_CANDIDATES):
+            if any(to_iso(m.group(1)) == iso for m in DATE.finditer(self.chunks[i].text)):
+                return True
+        return False
 
     def known_dnr(self, value: str) -> bool:
         return dnr_mod.key(value) in self.by_dnr

@@ -94,8 +94,7 @@ class AssistantService:
 
     def _speaking_for(self, places: list[str], mask: np.ndarray | None) -> np.ndarray:
         """Chunks of documents from the places a "vad tyckte X" question names."""
-        docs = [d for d in self.catalog.doc_fields if any(self.catalog.from_place(d, pl) for pl in places)]
-        within = np.isin(self.catalog.doc_ids, docs)
+        within = np.logical_or.reduce([self.catalog.speaker_mask(pl) for pl in places])
         return within if mask is None else mask & within
 
     def _unknown_in_question(self, p: QueryPlan) -> str | None:
