@@ -335,11 +335,12 @@ class Ingestor:
             return True
 
     def sweep_sources(self) -> list[str]:
-        """Remove kept source files of no committed document (a writer crashed between keeping and
-        committing) and half-written ones. Only under the ingest lock: a running writer's files look the same."""
+        """Remove kept source files of no committed document in any namespace (a writer crashed between
+        keeping and committing) and half-written ones. Only under the ingest lock: a running writer's files
+        look the same."""
         if not self.sources_dir.exists():
             return []
-        committed = set(self.store.manifest())
+        committed = self.store.committed_anywhere()
         swept: list[str] = []
         for path in sorted(self.sources_dir.iterdir()):
             if path.is_file() and (path.name.endswith(".tmp") or path.name.split(".", 1)[0] not in committed):

@@ -208,6 +208,17 @@ class Store:
         got = self.documents.get(where={"committed": True}, include=["metadatas"])
         return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"] or [], strict=False)}
 
+    def committed_anywhere(self) -> set[str]:
+        """Ids of committed documents in every namespace of this store (other embedders share the data dir's
+        source files)."""
+        ids: set[str] = set()
+        for collection in self.client.list_collections():
+            name = collection if isinstance(collection, str) else collection.name
+            if name.endswith("-documents"):
+                got = self.client.get_collection(name).get(where={"committed": True}, include=[])
+                ids.update(got["ids"])
+        return ids
+
     def generation(self) -> str:
         """Changes whenever a document is committed or deleted (by any process sharing the store)."""
         metadata = self.client.get_collection(f"{self.namespace}-documents").metadata or {}
