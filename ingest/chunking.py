@@ -21,8 +21,6 @@ HEADER_TYPE_WORDS = {
     "dom": "dom",
     "other": "dokument",
 }
-# Kept for assistant/answer_extractive.py and answer_generative.py until they read assistant.labels.TYPE_LABEL.
-TYPE_LABEL = HEADER_TYPE_WORDS
 
 
 def head_facts(doc: Document) -> str:
