@@ -155,3 +155,7 @@ def test_an_instruction_like_paragraph_is_flagged_in_the_document_view(server: L
     assert [p["text"] for p in flagged] == [INJECTED.strip().splitlines()[-1]]
     (warning,) = doc["warnings"]
     assert warning["kind"] == "instruction" and warning["paragraph_id"] == f"{doc['id']}#{flagged[0]['id']}"
+    with server.client(READERS[0]) as reader:
+        answer = reader.post("/v1/ask", json={"question": "Avskaffas anhörigstödet?"}).json()
+    quotes = [c["quote"] for c in answer["citations"]]
+    assert not any("avskaffas helt" in q for q in quotes), answer["answer"]  # the injected text is not the answer
