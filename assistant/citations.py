@@ -10,7 +10,7 @@ from typing import Any
 from assistant.query import Term
 from assistant.schemas import Citation
 from ingest.analyzer import analyze
-from ingest.models import Document
+from ingest.models import Document, Section
 
 MARKER = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 
@@ -56,6 +56,7 @@ def build(n: int, doc: Document, paragraph_id: str, quote: str, score: float) ->
     if span is None:
         return None
     section = doc.section(paragraph.section_id)
+    parent = doc.section(section.parent) if section and section.parent else None
     return Citation(
         n=n,
         doc_id=doc.id,
@@ -63,9 +64,9 @@ def build(n: int, doc: Document, paragraph_id: str, quote: str, score: float) ->
         title=doc.title,
         doc_type=doc.doc_type,
         body=doc.body,
-        dnr=(section.dnr if section and section.dnr else doc.dnr),
+        dnr=own_dnr(doc, section, parent),
         date=doc.date,
-        section=section.heading if section else "",
+        section=section_label(section, parent),
         section_id=paragraph.section_id,
         pages=paragraph.pages,
         quote=paragraph.text[span[0] : span[1]],
@@ -74,6 +75,29 @@ def build(n: int, doc: Document, paragraph_id: str, quote: str, score: float) ->
         score=round(score, 4),
         source_file=doc.source_file,
     )
+
+
+PARAGRAF_LABEL = re.compile(r"^§\s*\d+")
+
+
+def own_dnr(doc: Document, section: Section | None, parent: Section | None) -> list[str]:
+    """The case a paragraph belongs to: its section's dnr, its § item's (a protokoll's Beslut part), or the
+    document's."""
+    for s in (section, parent):
+        if s is not None and s.dnr:
+            return list(s.dnr)
+    return list(doc.dnr)
+
+
+def section_label(section: Section | None, parent: Section | None) -> str:
+    """ "§ 130 – Beslut" for a part of a protokoll's § item; otherwise the section's heading."""
+    if section is None:
+        return ""
+    if parent is not None and parent.kind == "paragraf":
+        m = PARAGRAF_LABEL.match(parent.heading)
+        if m:
+            return f"{m.group(0)} – {section.heading}"
+    return section.heading
 
 
 def markers(sentence: str) -> list[int]:

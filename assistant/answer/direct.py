@@ -9,6 +9,7 @@ import re
 from assistant.answer import evidence as ev
 from assistant.answer.sentences import Candidate
 from ingest.dates import DATE, to_iso
+from ingest.parties import parties_in, people_in
 
 _VOTE_COUNT = re.compile(r"(\d+)\s+ja-röster\s+mot\s+(\d+)\s+nej-röster", re.I)
 _AMOUNT = re.compile(
@@ -52,10 +53,11 @@ def line(kind: str, top: Candidate, n: int, names: list[str]) -> str | None:
 
 def _statement(top: Candidate, n: int) -> str | None:
     section = top.doc.section(top.paragraph.section_id)
-    if section is None or section.kind != "statement":
-        return None  # who made a statement is only read from a statement the parser recognised
-    who = ", ".join(section.people) or ""
-    parties = ", ".join(section.parties)
+    heading = section.heading.lower() if section else ""
+    if section is None or not (section.kind == "statement" or heading.startswith(tuple(STATEMENT_LABEL))):
+        return None  # who made a statement is only read from a statement section
+    who = ", ".join(section.people or people_in(top.text))
+    parties = ", ".join(section.parties or parties_in(top.text))
     label = section.heading.split(" ")[0] if section.heading else "Uttalande"
     for candidate in STATEMENT_LABEL:
         if section.heading.lower().startswith(candidate):

@@ -121,17 +121,16 @@ def summary(hits: list[Scored], catalog: Catalog, sentences: int = 3) -> list[Ca
 
 
 def intro(doc: Document, section_id: str | None) -> str:
+    """Who said it, in what, when, which case (the § item's own dnr in a protokoll), and where."""
     who = doc.body or doc.organisation or doc.title
     kind = TYPE_LABEL.get(doc.doc_type, doc.doc_type)
     when = doc.date or ""
     section = doc.section(section_id) if section_id else None
     parent = doc.section(section.parent) if section and section.parent else None
-    own_dnr = (section.dnr if section and section.dnr else []) or (parent.dnr if parent and parent.dnr else [])
-    dnr_list = own_dnr or doc.dnr[:2]
+    per_item = doc.doc_type == "protokoll" and section is None  # quotes from several § items: each says its own
+    dnr_list = [] if per_item else (cit.own_dnr(doc, section, parent) if section else doc.dnr)[:2]
     dnr = f" ({', '.join(dnr_list)})" if dnr_list else ""
-    where = ""
-    if section:
-        where = f", {parent.heading} – {section.heading}" if parent else f", {section.heading}"
+    where = f", {cit.section_label(section, parent)}" if section else ""
     title = f" ”{doc.title}”" if doc.title and doc.title != who else ""
     return f"{who}, {kind}{title} {when}".rstrip() + f"{dnr}{where}:"
 
@@ -158,7 +157,7 @@ def compose(plan: QueryPlan, chosen: list[Candidate]) -> tuple[str, list[Citatio
                 continue
             citations.append(citation)
             numbers[id(c)] = citation.n
-            where = "" if single else f"{_heading(doc, c.paragraph.section_id)}: "
+            where = "" if single else _where(doc, citation)
             lines.append(f"– {where}”{citation.quote}” [{citation.n}]")
         lines.append("")
     head = _direct_line(plan, chosen, numbers)
@@ -173,6 +172,8 @@ def _direct_line(plan: QueryPlan, chosen: list[Candidate], numbers: dict[int, in
     return direct.line(ev.kind_of(plan.answer_type, plan.wants_dnr), chosen[0], numbers[id(chosen[0])], names)
 
 
-def _heading(doc: Document, section_id: str) -> str:
-    section = doc.section(section_id)
-    return section.heading if section else ""
+def _where(doc: Document, citation: Citation) -> str:
+    """Where a quote stands when a document's quotes come from several sections; a protokoll's § item
+    brings its own dnr."""
+    own = f" ({', '.join(citation.dnr)})" if doc.doc_type == "protokoll" and citation.dnr else ""
+    return f"{citation.section}{own}: "

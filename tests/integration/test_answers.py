@@ -124,3 +124,14 @@ def test_follow_up_keeps_the_topic_and_switches_the_body(service: AssistantServi
     assert not answer.abstained
     assert {c.body for c in answer.citations} == {"Kommunstyrelsen"}
     assert any("innovation" in c.quote.lower() for c in answer.citations)
+
+
+def test_protokoll_citations_carry_their_paragraf_and_its_own_dnr(service: AssistantService) -> None:
+    answer = service.ask("Vilket parti reserverade sig mot IFO-nämndens budget för 2026?")
+    assert not answer.abstained
+    assert_quotes_exist(service, answer)
+    reservation = answer.citations[0]
+    assert reservation.section == "§ 130 – Reservation" and reservation.dnr == ["IF-2025-00247"]
+    assert answer.answer.startswith("Reservation: ") and "(S)" in answer.answer.split("\n")[0]
+    for c in answer.citations:
+        assert c.section.startswith("§ ") and len(c.dnr) == 1, (c.section, c.dnr)
