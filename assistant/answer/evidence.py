@@ -198,3 +198,11 @@ _OWN_VIEW = re.compile(
 
 def speaks_for_itself(sentence: str) -> bool:
     return bool(_OWN_VIEW.match(sentence))
+
+
+VOTE_COUNT = re.compile(r"\b\d+\s+ja-röster\s+mot\s+\d+\s+nej-röster|\bmed\s+\d+\s+röster\s+mot\s+\d+", re.I)
+
+
+def states_vote_count(sentence: str) -> bool:
+    """The sentence gives a vote's result in numbers ("med 9 ja-röster mot 2 nej-röster")."""
+    return bool(VOTE_COUNT.search(sentence))

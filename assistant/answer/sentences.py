@@ -65,6 +65,8 @@ def candidates(plan: QueryPlan, ranked: list[RankedParagraph]) -> list[Candidate
                 score *= w.EVIDENCE_MISSING
             if kind == "date" and ev.states_date(sentence, rp.doc.date):
                 score *= w.OWN_DATE_BOOST
+            if kind == "vote" and ev.states_vote_count(sentence):
+                score *= w.VOTE_COUNT_BOOST
             if kind == "stance" and ev.speaks_for_itself(sentence):
                 score *= w.OWN_VIEW_BOOST
             if kind == "definition" and ev.defines(sentence, stems):

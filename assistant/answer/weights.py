@@ -27,6 +27,7 @@ EVIDENCE_MISSING = 0.7  # for fact types (date, number, vote, person): the text 
 
 OWN_DATE_BOOST = 1.5  # a date question: the sentence states the document's own date (its head's "Datum …")
 
+VOTE_COUNT_BOOST = 1.6  # a vote question: the sentence gives the result in numbers
 DEFINES_BOOST = 1.6  # a definition question: the sentence opens by saying what the asked-about term is
 NAMED_MEMBER_BOOST = 3.0  # "fick X remissen?": the passage names X (a remiss list item); the list is the answer
 
