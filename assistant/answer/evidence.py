@@ -206,3 +206,9 @@ VOTE_COUNT = re.compile(r"\b\d+\s+ja-röster\s+mot\s+\d+\s+nej-röster|\bmed\s+\
 def states_vote_count(sentence: str) -> bool:
     """The sentence gives a vote's result in numbers ("med 9 ja-röster mot 2 nej-röster")."""
     return bool(VOTE_COUNT.search(sentence))
+
+
+# A sentence that opens by pointing back ("Detta eftersom …", "På så vis …") is about the sentence before it.
+ANAPHOR = re.compile(
+    r"^\s*(detta|det här|dessa|därför|därmed|på så (vis|sätt)|anledningen|skälet|orsaken|eftersom|vilket)\b", re.I
+)

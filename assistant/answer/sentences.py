@@ -46,15 +46,23 @@ def candidates(plan: QueryPlan, ranked: list[RankedParagraph]) -> list[Candidate
         if rp.score <= 0 or rp.item.paragraph.instruction:  # text addressing the assistant is never an answer
             continue
         text = rp.item.paragraph.text
+        previous: tuple[int, float] | None = None  # start and own coverage of the sentence before
         for start, end in split_spans(text):
             sentence = text[start:end]
             if _is_title_line(sentence, rp.doc, rp.item.section.kind) or _is_toc_line(sentence):
+                previous = None
                 continue
             tokens = frozenset(analyze(sentence))
             found = {t.stem: _found(t, tokens, rp.item.heading_tokens) for t in plan.terms}
             if asked_kind and ev.has_evidence(kind, sentence):
                 found.update({s: 1.0 for s in found if s in asked_kind})
             own = weighted_coverage(found, rp.weights, rp.topic)
+            before, previous = previous, (start, own)
+            if before is not None and ev.ANAPHOR.match(sentence) and before[1] > own:
+                # "Detta eftersom …" says something about the sentence before: quote the two together
+                start, own = before[0], before[1]
+                sentence = text[start:end]
+                tokens = frozenset(analyze(sentence))
             relative = own / rp.coverage if rp.coverage > 0 else 0.0
             score = rp.score * (w.SENTENCE_OWN_SHARE * min(1.0, relative) + (1 - w.SENTENCE_OWN_SHARE))
             named = kind == "membership" and ev.names_any(sentence, plan.organisations or plan.places)
