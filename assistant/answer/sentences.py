@@ -23,6 +23,7 @@ class Candidate:
     score: float
     order: int  # offset in the document: quotes of one document are shown in reading order
     tokens: frozenset[str]
+    says: bool = True  # holds a focus term of its own, or the kind of answer asked for
 
 
 def _is_title_line(sentence: str, doc: Document, section_kind: str) -> bool:
@@ -83,7 +84,9 @@ def candidates(plan: QueryPlan, ranked: list[RankedParagraph]) -> list[Candidate
                 score *= w.NAMED_MEMBER_BOOST
             if len(sentence) < w.SHORT_SENTENCE_CHARS and not holds:
                 score *= w.SHORT_SENTENCE_FACTOR
-            out.append(Candidate(rp.doc, rp.item.paragraph, sentence, score, rp.item.paragraph.start + start, tokens))
+            says = holds or any(f >= 1.0 for t, f in found.items() if t not in rp.topic)
+            offset = rp.item.paragraph.start + start
+            out.append(Candidate(rp.doc, rp.item.paragraph, sentence, score, offset, tokens, says))
     return sorted(out, key=lambda c: -c.score)
 
 
@@ -114,6 +117,8 @@ def select(plan: QueryPlan, ranked: list[RankedParagraph], configured_limit: int
         if per_doc.get(c.doc.id, 0) >= w.PER_DOC or per_paragraph.get(key, 0) >= w.PER_PARAGRAPH:
             continue
         if any(_jaccard(c.tokens, o.tokens) >= w.NEAR_DUPLICATE for o in chosen):
+            continue
+        if chosen and not c.says:  # a further quote must say something asked for, not only name the case
             continue
         chosen.append(c)
         per_doc[c.doc.id] = per_doc.get(c.doc.id, 0) + 1
