@@ -31,7 +31,8 @@ _RULES: list[tuple[AnswerType, re.Pattern[str]]] = [
     (
         "validity",
         re.compile(
-            r"\bersätt(er|s|a)\b|\bersatte\b|\bgäller? (till|från|fr\.o\.m|t\.o\.m|sedan|fortfarande)"
+            r"\bersätt(er|s|a)\b|\bersatte(s)?\b|\bgäller? (till|från|fr\.o\.m|t\.o\.m|sedan|fortfarande)"
+            r"|\bhur länge gäller|\bfrån (vilket datum|när) gäller|\bgällde\b"
             r"|\bfrån när gäller|\bgälla\b|\bgiltig|\bupphör|\bträdde i kraft|\bträder i kraft|\bi kraft\b",
             re.I,
         ),
@@ -75,11 +76,20 @@ _RULES: list[tuple[AnswerType, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    (
+        "definition",
+        re.compile(
+            r"^\s*vad (innebär|betyder)\b|^\s*vad är (en|ett)\b|^\s*vad är \w+\s*\?\s*$|\bhur beskrivs\b"
+            r"|\bvad (en|ett) \w+ är\b",
+            re.I,
+        ),
+    ),
     ("list", re.compile(r"^\s*vilka\b|\bräkna upp\b|\bvilka (är|var) de\b", re.I)),
     (
         "stance",
         re.compile(
-            r"\b(sa|sade|säger|tyckte|tycker|ansåg|anser|menade|menar|yttrade|tyckte)\b|\bhur (ställde|ställer|såg|ser"
+            r"\b(sa|sade|säger|tyckte|tycker|ansåg|anser|menade|menar|yttrade|ville|saknade|argumenterat|argumenterade)\b"
+            r"|\bställt sig\b|\bhur (ställde|ställer|såg|ser"
             r"|bedömde|bedömer|värderade)\b|\bsynpunkt|\binställning|\bställningstagande|\bkritik|\bvälkomna"
             r"|\btillstyrk|\bavstyrk|\bståndpunkt|\bsvarade\b|\bbesvara",
             re.I,
