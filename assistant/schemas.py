@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 AnswerType = Literal[
     "stance",  # what a body thinks: "vad sa/tyckte/anser …"
@@ -40,6 +40,12 @@ class Filters(BaseModel):
     @classmethod
     def _one_or_many(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _years_in_order(self) -> Filters:
+        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
+            raise ValueError("year_from must not be after year_to")
+        return self
 
     def is_empty(self) -> bool:
         return not any(v for v in self.model_dump().values())
