@@ -43,7 +43,7 @@ INDEX_VERSION = 4  # bump when parsing or chunking changes: the next ingest re-i
 @dataclass
 class FileResult:
     path: str
-    status: str  # added | replaced | unchanged | duplicate (same text as another file of the run) | skipped
+    status: str  # added | replaced | unchanged | duplicate (same text as another of the run) | ignored | skipped
     reason: str = ""
     doc_id: str = ""
     paragraphs: int = 0
@@ -77,6 +77,7 @@ class IngestReport:
             "replaced": self.count("replaced"),
             "unchanged": self.count("unchanged"),
             "duplicate": self.count("duplicate"),
+            "ignored": self.count("ignored"),
             "skipped": self.count("skipped"),
             "pruned": len(self.pruned),
             "recovered": len(self.recovered),
@@ -88,14 +89,35 @@ class IngestReport:
         }
 
 
+FOLDER_NOTES = ("readme", "sources", "license", "changelog")  # files that describe a folder, not documents
+
+
+def is_folder_note(path: Path) -> bool:
+    return path.stem.lower() in FOLDER_NOTES
+
+
 def discover(paths: list[Path]) -> list[Path]:
+    """The files to ingest: files given, and the supported files of folders given (not their READMEs)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(p for p in sorted(path.rglob("*")) if p.is_file() and is_supported(p))
+            found.extend(
+                p for p in sorted(path.rglob("*")) if p.is_file() and is_supported(p) and not is_folder_note(p)
+            )
         elif path.is_file():
             found.append(path)
     return found
+
+
+def folder_notes(paths: list[Path]) -> list[FileResult]:
+    """The READMEs and source lists of the folders given, reported as not indexed (they are not documents)."""
+    return [
+        FileResult(str(p.resolve()), "ignored", "describes the folder, not a document")
+        for path in paths
+        if path.is_dir()
+        for p in sorted(path.rglob("*"))
+        if p.is_file() and is_supported(p) and is_folder_note(p)
+    ]
 
 
 @dataclass
@@ -155,6 +177,7 @@ class Ingestor:
         started = time.perf_counter()
         with self.session(wait, timeout, waiting) as recovery:
             report = IngestReport(recovered=recovery.recovered, swept=recovery.swept)
+            report.files.extend(folder_notes(paths))
             self._ingest_all(discover(paths), report, progress)
             if prune:
                 report.pruned = self.prune(self.store.manifest())

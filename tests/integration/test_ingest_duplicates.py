@@ -1,4 +1,4 @@
-"""The same text in two files of one run (a copy in another folder) is indexed once; the run goes on."""
+"""What a folder holds besides documents: the same text twice (indexed once), a README (reported, not indexed)."""
 
 from __future__ import annotations
 
@@ -24,3 +24,15 @@ def test_a_copy_in_another_folder_is_a_duplicate_not_a_crash(tmp_path: Path) -> 
     duplicate = next(f for f in report.files if f.status == "duplicate")
     assert str(tmp_path / "a" / SEED.name) in duplicate.reason or "same text" in duplicate.reason
     assert len(ingestor.store.manifest()) == 2
+
+
+def test_a_folders_readme_is_reported_not_indexed(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / SEED.name).write_bytes(SEED.read_bytes())
+    (folder / "README.md").write_text("# Om mappen\n\nHär ligger remissvar från 2015.\n", encoding="utf-8")
+    ingestor = Ingestor(IngestSettings(data_dir=tmp_path / "data"))
+    report = ingestor.ingest([folder])
+    assert {Path(f.path).name: f.status for f in report.files} == {SEED.name: "added", "README.md": "ignored"}
+    assert report.summary()["ignored"] == 1 and not report.skipped
+    assert len(ingestor.store.manifest()) == 1
