@@ -10,10 +10,11 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import httpx
 
+from assistant.case_models import Case
 from assistant.schemas import Answer, Precedent, RemissOverview, RemissSummary, SearchHit
 from ingest.models import Document
 
@@ -236,6 +237,11 @@ class ApiClient:
         response = self._request("GET", f"/v1/documents/{doc_id}/source", timeout=60.0)
         media_type = response.headers.get("content-type", "application/octet-stream").split(";")[0]
         return SourceFile(response.content, _filename(response, fallback_name or doc_id), media_type)
+
+    def case(self, dnr: str) -> Case:
+        """Every document of one diarienummer, oldest first (404 as ApiError for an unknown dnr)."""
+        found: Case = self._parse(Case, self._json("GET", f"/v1/cases/{quote(dnr.strip(), safe='')}"))
+        return found
 
     def precedents(self, text: str, k: int = 5) -> list[Precedent]:
         data = self._json("POST", "/v1/precedents", json={"text": text, "k": k}, timeout=self.ask_timeout)

@@ -7,9 +7,9 @@ from typing import Any
 import streamlit as st
 
 from assistant.schemas import SearchHit
-from ui.format import dnr_label, pages_label
+from ui.format import CASE_LINK_TEXT, case_url, dnr_label, pages_label, type_label
 from ui.state import call, client, facets, filter_sidebar
-from ui.widgets import document_reader, facts_line, inject_css, table
+from ui.widgets import document_reader, facts_line, inject_css, original_link, table
 
 PAGE_SIZE = 25
 FILTER_NOTE = "Gäller dokumentlistan, textsökningen och frågorna i chatten."
@@ -29,14 +29,15 @@ def close_document() -> None:
     st.query_params.pop("doc", None)
 
 
-def _rows(documents: list[dict[str, Any]]) -> list[dict[str, str]]:
+def _rows(documents: list[dict[str, Any]]) -> list[dict[str, str | None]]:
     return [
         {
             "Titel": str(d.get("title") or d.get("source_file") or ""),
-            "Typ": str(d.get("doc_type") or ""),
+            "Typ": type_label(str(d.get("doc_type") or "")),
             "Instans": str(d.get("body") or "–"),
             "Dnr": dnr_label(d.get("dnr") or [], most=2) or "–",
             "Datum": str(d.get("date") or "–"),
+            "Ärende": case_url(d.get("dnr") or []),
         }
         for d in documents
     ]
@@ -62,8 +63,9 @@ def browse(filters: dict[str, Any]) -> None:
         "Instans": 150,
         "Dnr": 115,
         "Datum": 85,
+        "Ärende": 95,
     }
-    event = table(_rows(documents), widths, key=f"doc_table_{page}", selectable=True)
+    event = table(_rows(documents), widths, key=f"doc_table_{page}", selectable=True, links={"Ärende": CASE_LINK_TEXT})
     rows = event.selection.rows if event is not None and hasattr(event, "selection") else []
     if rows:
         chosen = documents[rows[0]]
@@ -110,6 +112,7 @@ def show_hit(hit: SearchHit) -> None:
         text = hit.text if len(hit.text) <= 600 else hit.text[:600].rsplit(" ", 1)[0] + " …"
         st.text(text)
         first = hit.paragraph_ids[0] if hit.paragraph_ids else None
+        original_link(hit.doc_id, hit.source_file, hit.pages)
         st.button(
             "Öppna dokumentet",
             key=f"hit-{hit.chunk_id}",

@@ -13,6 +13,28 @@ from eval import metrics as m
 from ui.client import ApiClient
 
 TABLE_METRICS = m.QUALITY_METRICS + m.LATENCY_METRICS
+# The metrics' names on the page, in Swedish (eval's own labels are English, for its reports).
+LABELS = {
+    "recall@5": "Täckning R@5",
+    "recall@10": "Täckning R@10",
+    "mrr@10": "MRR@10",
+    "ndcg@10": "nDCG@10",
+    "passage_hit@5": "Rätt stycke bland 5",
+    "quote_hit": "Rätt citat",
+    "citation_precision": "Källprecision",
+    "citation_recall": "Källtäckning",
+    "answer_phrase_recall": "Svarsfraser som kommer med",
+    "abstention_unanswerable": "Avstår när arkivet saknar svar",
+    "abstention_answerable": "Svarar när arkivet har svar",
+    "search_p50_ms": "Sökning p50 (ms)",
+    "search_p95_ms": "Sökning p95 (ms)",
+    "ask_p50_ms": "Fråga p50 (ms)",
+    "ask_p95_ms": "Fråga p95 (ms)",
+}
+
+
+def label(metric: str) -> str:
+    return LABELS.get(metric, m.LABELS.get(metric, metric))
 
 
 @dataclass
@@ -41,7 +63,7 @@ def metrics_rows(runs: list[RunInfo]) -> list[dict[str, Any]]:
     """One row per metric, one column per run."""
     rows = []
     for metric in TABLE_METRICS:
-        row: dict[str, Any] = {"metric": m.LABELS[metric]}
+        row: dict[str, Any] = {"Mått": label(metric)}
         for run in runs:
             value = run.summary["overall"].get(metric)
             row[run.label] = None if value is None else round(float(value), 3 if not metric.endswith("_ms") else 1)
@@ -66,21 +88,30 @@ def render(client: ApiClient) -> None:
         return
     by_label = {run_label(info): info for info in infos}
     labels = list(by_label)
-    chosen_labels = st.multiselect("Körningar", labels, default=labels[:3], key="eval_runs")
+    chosen_labels = st.multiselect(
+        "Körningar", labels, default=labels[:3], key="eval_runs", placeholder="Välj körningar", select_all=False
+    )
     if not chosen_labels:
         st.warning("Välj minst en körning.")
         return
     chosen = fetch_runs(client, [by_label[label] for label in chosen_labels])
     st.subheader("Mått")
-    table = pd.DataFrame(metrics_rows(chosen)).set_index("metric")
+    table = pd.DataFrame(metrics_rows(chosen)).set_index("Mått")
     st.dataframe(table, width="stretch", height=36 * (len(table) + 1) + 4)
-    st.caption("Kvalitetsmått 0–1 (högre är bättre); latens i ms på klientsidan. Definitioner: eval/metrics.py.")
+    st.caption("Kvalitetsmått 0–1 (högre är bättre); latens i ms på klientsidan. Definitioner: `eval/metrics.py`.")
     st.subheader("Per tagg")
-    metric = st.selectbox("Mått", list(m.QUALITY_METRICS), format_func=lambda x: m.LABELS[x], key="eval_tag_metric")
+    metric = st.selectbox("Mått", list(m.QUALITY_METRICS), format_func=label, key="eval_tag_metric")
     per_tag = pd.DataFrame.from_dict(tag_rows(chosen, metric), orient="index")
     if per_tag.dropna(how="all").empty:
         st.info("Måttet gäller inga frågor i de valda körningarna.")
     else:
-        st.bar_chart(per_tag, stack=False, horizontal=True, height=max(300, 28 * len(per_tag)))
+        st.bar_chart(
+            per_tag,
+            stack=False,
+            horizontal=True,
+            height=max(300, 28 * len(per_tag)),
+            x_label=label(metric),
+            y_label="Tagg",
+        )
     with st.expander("Konfiguration"):
         st.json({r.label: r.summary.get("config", {}) for r in chosen}, expanded=False)

@@ -10,7 +10,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
+from assistant.labels import TYPE_LABEL
 from assistant.schemas import Answer, Citation, DocRef, RemissOverview
 from ingest.models import Document, Paragraph
 
@@ -55,9 +57,31 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
+def type_label(doc_type: str) -> str:
+    """A document type as the UI shows it, in Swedish ("other" is "dokument"); unknown types as they are."""
+    return TYPE_LABEL.get(doc_type, doc_type) if doc_type else ""
+
+
+CASE_PAGE = "arende"  # the Ärende page's url_path (ui/app.py)
+CASE_LINK_TEXT = "Visa ärendet"
+
+
+def case_url(dnr: Sequence[str]) -> str | None:
+    """A relative link to the Ärende page of a document's first dnr, or None without one."""
+    return f"{CASE_PAGE}?dnr={quote(dnr[0], safe='')}" if dnr else None
+
+
+def source_url(api_url: str, doc_id: str, source_file: str, pages: Sequence[int] = ()) -> str:
+    """Where the browser opens the original file: for a PDF at its first cited page (`#page=N`, the
+    browser's own PDF viewer)."""
+    url = f"{api_url.rstrip('/')}/v1/documents/{quote(doc_id, safe='')}/source"
+    is_pdf = source_file.lower().endswith(".pdf")
+    return f"{url}#page={min(pages)}" if is_pdf and pages else url
+
+
 def doc_facts(body: str | None, doc_type: str, dnr: Sequence[str], date: str | None, most_dnr: int = 0) -> list[str]:
     """The short facts that identify a document, in reading order, empty ones left out."""
-    facts = [body or "", doc_type if doc_type and doc_type != "other" else "", dnr_label(dnr, most_dnr)]
+    facts = [body or "", type_label(doc_type), dnr_label(dnr, most_dnr)]
     facts.append(date or "odaterat")
     return [f for f in facts if f]
 
@@ -169,7 +193,7 @@ def remiss_rows(overview: RemissOverview) -> list[dict[str, str]]:
         rows.append(
             {
                 "Instans": r.doc.body or "–",
-                "Typ": r.doc.doc_type if r.doc.doc_type != "other" else "–",
+                "Typ": type_label(r.doc.doc_type) or "–",
                 "Datum": r.doc.date or "–",
                 "Dnr": dnr_label(r.doc.dnr) or "–",
                 "Ställningstagande": STANCE_LABELS.get(r.stance.stance, r.stance.stance),

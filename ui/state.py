@@ -9,7 +9,7 @@ import streamlit as st
 
 from assistant.settings import Settings
 from ui.client import ApiClient, ApiError
-from ui.format import Facets, parse_facets
+from ui.format import Facets, parse_facets, type_label
 
 T = TypeVar("T")
 
@@ -85,7 +85,14 @@ def filter_sidebar(facets: Facets | None, note: str) -> dict[str, Any]:
             st.caption("Filtren visas när tjänsten svarar.")
             return current_filters()
         st.selectbox("Instans", [ALL, *facets.bodies], key="f_body")
-        st.multiselect("Dokumenttyp", facets.types, key="f_types", placeholder="Alla typer")
+        st.multiselect(
+            "Dokumenttyp",
+            facets.types,
+            key="f_types",
+            placeholder="Alla typer",
+            format_func=type_label,
+            select_all=False,  # Streamlit's "Select all" option has no Swedish text
+        )
         years = [ALL, *map(str, facets.years)]
         left, right = st.columns(2)
         left.selectbox("Från år", years, key="f_year_from")
@@ -122,7 +129,7 @@ def filters_caption(filters: dict[str, Any]) -> str:
     if "body" in filters:
         parts.append(filters["body"])
     if "doc_type" in filters:
-        parts.append(", ".join(filters["doc_type"]))
+        parts.append(", ".join(type_label(t) for t in filters["doc_type"]))
     if "year_from" in filters or "year_to" in filters:
         parts.append(f"{filters.get('year_from', '')}–{filters.get('year_to', '')}")
     if "dnr" in filters:

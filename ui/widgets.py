@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 import mimetypes
-from pathlib import PurePath
+from collections.abc import Mapping, Sequence
+from pathlib import Path, PurePath
 from typing import Any
 
 import streamlit as st
@@ -22,6 +23,7 @@ from ui.format import (
     md_escape,
     pages_label,
     paragraph_context,
+    source_url,
 )
 from ui.state import api, call, client, client_for
 
@@ -38,10 +40,19 @@ mark {background: #ffe27a; padding: 0 .1rem; border-radius: 2px;}
 """
 
 
-def table(rows: list[dict[str, str]], widths: dict[str, int], key: str | None = None, selectable: bool = False) -> Any:
+def table(
+    rows: Sequence[Mapping[str, str | None]],
+    widths: dict[str, int],
+    key: str | None = None,
+    selectable: bool = False,
+    links: dict[str, str] | None = None,
+) -> Any:
     """A full-width table of text columns with fixed widths (no horizontal scrolling on a laptop);
-    `selectable` lets the user pick one row (the selection is in the returned event)."""
+    `selectable` lets the user pick one row (the selection is in the returned event); `links` makes columns
+    links (their values URLs) shown with the given text."""
     config = {name: st.column_config.TextColumn(width=width) for name, width in widths.items()}
+    for name, text in (links or {}).items():
+        config[name] = st.column_config.LinkColumn(width=widths.get(name), display_text=text)
     if selectable:
         return st.dataframe(
             rows,
@@ -91,6 +102,17 @@ def download_original(doc: Document, key: str) -> None:
     )
 
 
+def original_link(doc_id: str, source_file: str, pages: list[int]) -> None:
+    """A link that opens the original in the browser, a PDF at the cited page (`#page=N`). Shown only when
+    the API is open for reading: a browser link cannot carry the UI's API key (the download button can)."""
+    api_url, api_key = api()
+    if api_key:
+        return
+    is_pdf = source_file.lower().endswith(".pdf")
+    label = f"Öppna originalet på sidan {min(pages)}" if is_pdf and pages else "Öppna originalet"
+    st.link_button(label, source_url(api_url, doc_id, source_file, pages), icon=":material/picture_as_pdf:")
+
+
 def facts_line(doc: Document | DocRef | SearchHit | Citation) -> str:
     """Body · type · dnr · date of whatever names a document."""
     return " · ".join(doc_facts(doc.body, doc.doc_type, doc.dnr, doc.date, most_dnr=3))
@@ -130,7 +152,9 @@ def citation_view(c: Citation, key: str) -> None:
         st.markdown(f"> {md_escape(c.quote)}")
     else:
         render_context(doc, context, c.quote, c.start, c.end)
-    download_original(doc, key=f"{key}-dl")
+    with st.container(horizontal=True, gap="small"):
+        original_link(c.doc_id, c.source_file or doc.source_file, c.pages)
+        download_original(doc, key=f"{key}-dl")
 
 
 def citation_dialog(c: Citation, key: str) -> None:
@@ -148,6 +172,20 @@ def _section_html(doc: Document, section: Section, highlight: str | None) -> str
         css = "ra-para ra-cited" if highlight and p.id == highlight else "ra-para"
         parts.append(_paragraph_html(p.id, p.pages, highlight_html(p.text, 0, 0), css))
     return "".join(parts)
+
+
+CASE_PAGE = Path(__file__).parent / "case.py"
+
+
+def case_links(dnr: list[str]) -> None:
+    """Each of the document's diarienummer as a link to its Ärende page."""
+    if not dnr:
+        return
+    with st.container(horizontal=True, gap="small"):
+        for value in dnr:
+            st.page_link(
+                CASE_PAGE, label=f"Ärende {value}", icon=":material/account_tree:", query_params={"dnr": value}
+            )
 
 
 def document_reader(doc_id: str, highlight: str | None = None, key: str = "reader") -> None:
@@ -168,6 +206,7 @@ def document_reader(doc_id: str, highlight: str | None = None, key: str = "reade
         ("Dokument-id", doc.id),
     ]
     st.markdown("  \n".join(f"**{k}:** {md_escape(v)}" for k, v in details if v))
+    case_links(doc.dnr)
     download_original(doc, key=f"{key}-dl")
     wanted = local_id(highlight) if highlight else None
     for section in doc.sections:

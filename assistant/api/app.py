@@ -21,6 +21,7 @@ from assistant.api import errors
 from assistant.api.library import MAX_FILES
 from assistant.api.middleware import RequestContext
 from assistant.api.routes_assistant import router as assistant_router
+from assistant.api.routes_cases import router as cases_router
 from assistant.api.routes_documents import router as documents_router
 from assistant.api.routes_eval import router as eval_router
 from assistant.api.routes_feedback import router as feedback_router
@@ -128,6 +129,7 @@ def create_app(settings: Settings, service: AssistantService | None = None) -> F
     for router in (assistant_router, documents_router, feedback_router, openai_router, health_router):
         app.include_router(router)
     app.include_router(eval_router)
+    app.include_router(cases_router)
     assets = swagger_assets()
     if assets is not None:
         _docs(app, assets)

@@ -213,7 +213,7 @@ def test_eval_view_renders_the_runs_it_reads_through_the_api(workspace: dict[str
         sys.modules["__main__"] = main
     assert not at.exception
     table = at.dataframe[0].value
-    assert "Recall@5" in list(table.index)
+    assert "Täckning R@5" in list(table.index)  # the page names metrics in Swedish
     assert any(str(c).startswith("good") for c in table.columns)
 
 

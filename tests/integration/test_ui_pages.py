@@ -197,13 +197,13 @@ def test_filters_come_from_the_facets_and_reach_the_answer(app: AppTest, recorde
     body = at.sidebar.selectbox(key="f_body")
     assert "Kommunstyrelsen" in body.options
     types = at.sidebar.multiselect(key="f_types")
-    assert {"PM", "yttrande"} <= set(types.options)
+    assert {"PM", "yttrande (remissvar)"} <= set(types.options)  # shown with Swedish labels
     assert "2019" in at.sidebar.selectbox(key="f_year_from").options
     types.set_value(["yttrande"]).run()
     ask(at, QUESTION)
     answer = at.session_state["messages"][-1]["answer"]
     assert all(c.doc_type == "yttrande" for c in answer.citations)
-    assert "Filter: yttrande" in texts(at)
+    assert "Filter: yttrande (remissvar)" in texts(at)
     assert recorder.bodies("/v1/ask")[-1]["filters"] == {"doc_type": ["yttrande"]}
     assert "Sissela" not in at.session_state["messages"][-1]["content"]
 
@@ -228,7 +228,7 @@ def test_documents_page_lists_filters_and_reads_a_document(app: AppTest) -> None
     at = page(app.run(), "documents.py")
     table = at.dataframe[0].value
     assert len(table) == len(FILES)
-    assert set(table.columns) == {"Titel", "Typ", "Instans", "Dnr", "Datum"}
+    assert set(table.columns) == {"Titel", "Typ", "Instans", "Dnr", "Datum", "Ärende"}
     at.sidebar.multiselect(key="f_types").set_value(["PM"]).run()
     table = at.dataframe[0].value
     assert list(table["Typ"]) == ["PM"]

@@ -65,7 +65,9 @@ def document() -> Document:
 def test_citation_label_names_body_type_dnr_date_and_section() -> None:
     label = citation_label(citation())
     assert label == "[1] Kommunstyrelsen · PM · KS 2019/1618 · 2019-11-27 · Ersättaryttrande (Fi)"
-    assert citation_label(citation(body=None, dnr=[], date=None, doc_type="other")).startswith("[1] odaterat ·")
+    assert citation_label(citation(body=None, dnr=[], date=None, doc_type="other")).startswith(
+        "[1] dokument · odaterat ·"
+    )
 
 
 def test_answer_markdown_escapes_and_badges_markers() -> None:
@@ -196,3 +198,20 @@ def test_parse_sse_reads_events_json_and_text() -> None:
     assert [e.kind for e in events] == ["citations", "delta", "final"]
     assert events[1].data == {"text": "Hej"}
     assert events[2].data == "rå\ntext"
+
+
+def test_a_pdf_source_link_opens_the_first_cited_page() -> None:
+    from ui.format import source_url
+
+    url = source_url("http://127.0.0.1:8000/", "d1", "plan.PDF", [4, 3])
+    assert url == "http://127.0.0.1:8000/v1/documents/d1/source#page=3"
+    assert source_url("http://h", "d1", "pm.txt", [3]) == "http://h/v1/documents/d1/source"  # text: no page
+    assert source_url("http://h", "d1", "plan.pdf", []) == "http://h/v1/documents/d1/source"
+
+
+def test_every_type_has_a_swedish_label_and_a_case_link_encodes_the_dnr() -> None:
+    from ui.format import case_url, type_label
+
+    assert type_label("other") == "dokument" and type_label("yttrande") == "yttrande (remissvar)"
+    assert case_url(["KS 2019/1618", "KS 2019/1"]) == "arende?dnr=KS%202019%2F1618"
+    assert case_url([]) is None
