@@ -1,0 +1,73 @@
+"""The case view and the page in the PDF in a real browser: headless Chromium (Playwright) against
+`streamlit run ui/app.py` and a real API over the synthetic corpus plus a generated two-page PDF."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ingest.pipeline import Ingestor
+from tests.api_helpers import fresh_data_dir, settings_for
+from tests.e2e.test_browser import ARGS, ARTIFACTS, CHROMIUM
+from tests.integration.test_ui_case import DNR, PDF_NAME, PDF_WORDS, two_page_pdf
+from tests.integration.test_ui_pages import running_api
+from tests.processes import free_port, served
+from ui.cli.up import streamlit_command
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.is_file(), reason="/usr/bin/chromium is missing (scripts/setup installs it)"),
+]
+
+
+@pytest.fixture(scope="module")
+def ui_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data_dir = fresh_data_dir(tmp_path_factory, tmp_path_factory.mktemp("browser-case") / "data")
+    pdf: Path = tmp_path_factory.mktemp("pdf") / PDF_NAME
+    pdf.write_bytes(two_page_pdf())
+    settings = settings_for(data_dir)
+    assert Ingestor(settings).ingest([pdf]).count("added") == 1
+    port = free_port()
+    with running_api(settings) as api_url:
+        env = {**os.environ, "REMISS_API_URL": api_url, "REMISS_DATA_DIR": str(data_dir)}
+        env.pop("REMISS_API_KEY", None)
+        url = f"http://127.0.0.1:{port}"
+        with served(streamlit_command(port, "127.0.0.1"), f"{url}/_stcore/health", data_dir / "ui.log", env=env):
+            yield url
+
+
+def test_case_page_from_a_link_and_a_pdf_hit_opening_at_its_page(ui_url: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 860}, locale="sv-SE")
+            page.goto(f"{ui_url}/arende?dnr={DNR}")
+            expect(page.get_by_role("heading", name="Ärende", exact=True)).to_be_visible(timeout=30_000)
+            expect(page.get_by_text(f"2 dokument med diarienummer {DNR}, äldst först.")).to_be_visible(timeout=30_000)
+            main = page.get_by_test_id("stMain")
+            expect(main).to_contain_text("1. 2025-01-28 · tjänsteutlåtande")
+            expect(main).to_contain_text("2. 2025-02-05 · yttrande (remissvar)")
+            expect(main).to_contain_text("Åsby kommun tillstyrker förslaget om en tidig och samlad prövning")
+            assert page.get_by_test_id("stException").count() == 0
+            page.screenshot(path=ARTIFACTS / "arende.png", full_page=True)
+
+            page.goto(f"{ui_url}/dokument")
+            page.get_by_role("tab", name="Sök i texten").click()
+            search = page.get_by_label("Sök stycken i texten")
+            search.fill(PDF_WORDS)
+            search.press("Enter")
+            link = page.get_by_role("link", name="Öppna originalet på sidan 2")
+            expect(link).to_be_visible(timeout=30_000)
+            href = link.get_attribute("href") or ""
+            assert href.endswith("#page=2"), href
+            original = page.request.get(href.split("#", 1)[0])
+            assert original.ok and original.headers["content-type"].startswith("application/pdf")
+            page.screenshot(path=ARTIFACTS / "pdf-link.png")
+        finally:
+            browser.close()
