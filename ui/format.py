@@ -258,3 +258,21 @@ def parse_facets(raw: Any) -> Facets:
         types=sorted(set(_facet_values(raw.get("types", raw.get("doc_types")))), key=str.casefold),
         years=years,
     )
+
+
+# --- Streamlit's own texts -----------------------------------------------------------------------
+def uploader_css(types: Sequence[str], max_mb: int) -> str:
+    """CSS that shows the file uploader's built-in English texts ("Upload", "25MB per file • …") in Swedish:
+    Streamlit 1.67 has no parameter for them, so the original text is shrunk away and replaced."""
+    accepted = ", ".join(t.upper() for t in types)
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    note = f"Högst {max_mb} MB per fil · {accepted}".replace('"', "")
+    return (
+        "<style>"
+        f'{zone} button [data-testid="stMarkdownContainer"] p {{font-size: 0;}}'
+        f'{zone} button [data-testid="stMarkdownContainer"] p::after {{content: "Välj fil"; font-size: 1rem;}}'
+        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0;}}'
+        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span::after '
+        f'{{content: "{note}"; font-size: .875rem;}}'
+        "</style>"
+    )

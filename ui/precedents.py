@@ -8,11 +8,12 @@ from pathlib import PurePath
 import streamlit as st
 
 from assistant.schemas import Precedent
-from ui.format import md_escape, pages_label
+from ui.format import md_escape, pages_label, uploader_css
 from ui.state import call, client
 from ui.widgets import document_dialog, facts_line, inject_css
 
 MAX_CHARS = 50_000
+UPLOAD_TYPES = ["pdf", "txt", "md", "docx"]
 INTRO = (
     "Klistra in texten i en ny remiss – eller ladda upp den som PDF eller textfil – så visas de tidigare "
     "yttrandena och tjänsteutlåtandena i arkivet som liknar den mest, med de stycken som matchar och "
@@ -91,9 +92,10 @@ def render() -> None:
     inject_css()
     st.title("Prejudikat", anchor=False)
     st.markdown(INTRO)
+    st.markdown(uploader_css(UPLOAD_TYPES, int(st.get_option("server.maxUploadSize"))), unsafe_allow_html=True)
     st.file_uploader(
         "Remissen som fil",
-        type=["pdf", "txt", "md", "docx"],
+        type=UPLOAD_TYPES,
         key="prec_file",
         help="Texten läses ut ur filen och jämförs med arkivet; filen sparas inte.",
     )

@@ -71,3 +71,23 @@ def test_case_page_from_a_link_and_a_pdf_hit_opening_at_its_page(ui_url: str) ->
             page.screenshot(path=ARTIFACTS / "pdf-link.png")
         finally:
             browser.close()
+
+
+def test_the_file_uploader_speaks_swedish(ui_url: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 860}, locale="sv-SE")
+            page.goto(f"{ui_url}/prejudikat")
+            zone = page.get_by_test_id("stFileUploaderDropzone")
+            zone.wait_for(timeout=30_000)
+            texts = 'button p, [data-testid="stFileUploaderDropzoneInstructions"] span'
+            shown = zone.evaluate(
+                f"""zone => [...zone.querySelectorAll('{texts}')]
+                .map(e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content])"""
+            )
+            assert shown == [["0px", '"Välj fil"'], ["0px", '"Högst 25 MB per fil · PDF, TXT, MD, DOCX"']], shown
+        finally:
+            browser.close()
