@@ -100,10 +100,6 @@ def section_label(section: Section | None, parent: Section | None) -> str:
     return section.heading
 
 
-def markers(sentence: str) -> list[int]:
-    return [int(n) for group in MARKER.findall(sentence) for n in re.split(r"\s*,\s*", group)]
-
-
 def strip_markers(text: str) -> str:
     return re.sub(r"\s*" + MARKER.pattern, "", text).strip()
 

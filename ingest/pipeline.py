@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -378,9 +377,6 @@ class Ingestor:
         index = LexicalIndex.build(self.store.iter_chunks(), self.lexical_stamp())
         index.save(self.lexical_dir)
         return index
-
-    def remove_all_sources(self) -> None:
-        shutil.rmtree(self.sources_dir, ignore_errors=True)
 
 
 @dataclass

@@ -126,9 +126,6 @@ class Store:
             raise StoreUnavailable(f"Chroma is not reachable ({settings.chroma_mode}): {exc}") from exc
 
     # --- writing ---------------------------------------------------------------------------------
-    def begin(self, doc: Document, source_path: str, sidecar_hash: str = "") -> None:
-        self.begin_many([(doc, source_path, sidecar_hash)])
-
     def begin_many(self, entries: list[tuple[Document, str, str]]) -> None:
         """Record documents as uncommitted: invisible to readers until `commit_many`."""
         if entries:
@@ -138,9 +135,6 @@ class Store:
                 documents=[d.model_dump_json() for d, _, _ in entries],
                 metadatas=[self._doc_meta(d, src, False, state) for d, src, state in entries],
             )
-
-    def write_chunks(self, doc: Document, chunks: list[Chunk], vectors: np.ndarray) -> None:
-        self.write_chunks_many([(doc, chunks)], vectors)
 
     def write_chunks_many(self, groups: list[tuple[Document, list[Chunk]]], vectors: np.ndarray) -> None:
         """Chunks of several documents in as few upserts as possible; `vectors` in the same order."""
@@ -154,9 +148,6 @@ class Store:
                 embeddings=np.ascontiguousarray(vectors[start : start + BATCH], dtype=np.float32),
                 metadatas=[chunk_metadata(c, fields) for c, fields in part],
             )
-
-    def commit(self, doc: Document, source_path: str, sidecar_hash: str = "") -> None:
-        self.commit_many([(doc, source_path, sidecar_hash)])
 
     def commit_many(self, entries: list[tuple[Document, str, str]]) -> None:
         if entries:
