@@ -116,8 +116,12 @@ def select(plan: QueryPlan, ranked: list[RankedParagraph], configured_limit: int
         key = f"{c.doc.id}#{c.paragraph.id}"
         if per_doc.get(c.doc.id, 0) >= w.PER_DOC or per_paragraph.get(key, 0) >= w.PER_PARAGRAPH:
             continue
-        if any(_jaccard(c.tokens, o.tokens) >= w.NEAR_DUPLICATE for o in chosen):
+        inner = next((i for i, o in enumerate(chosen) if o.paragraph is c.paragraph and o.text in c.text), None)
+        if inner is not None:  # a sentence and its "Detta …": quote the two together, once
+            chosen[inner] = c
             continue
+        if any(_jaccard(c.tokens, o.tokens) >= w.NEAR_DUPLICATE or c.text in o.text for o in chosen):
+            continue  # says the same as a quote already taken
         if chosen and not c.says:  # a further quote must say something asked for, not only name the case
             continue
         chosen.append(c)
