@@ -9,19 +9,16 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from assistant.catalog import Catalog
 from assistant.retrieve import Scored
 from assistant.schemas import Filters, Precedent
+from assistant.views import doc_ref, search_hit
 from ingest.analyzer import analyze
 from ingest.lexical import LexicalIndex
 from ingest.models import Document, Paragraph
-
-if TYPE_CHECKING:
-    from assistant.service import AssistantService
 
 PRECEDENT_TYPES = ("yttrande", "tjänsteutlåtande", "PM")
 MAX_TERMS = 30
@@ -93,14 +90,14 @@ def proposal(doc: Document) -> tuple[str | None, list[str]]:
     return None, []
 
 
-def _precedent(service: AssistantService, doc_id: str, chunks: list[int], scores: np.ndarray) -> Precedent:
-    meta = service.catalog.doc_fields[doc_id]
+def _precedent(catalog: Catalog, doc_id: str, chunks: list[int], scores: np.ndarray) -> Precedent:
+    meta = catalog.doc_fields[doc_id]
     score = document_score([float(scores[i]) for i in chunks[: len(PASSAGE_WEIGHTS)]])
-    passages = [service.hit(r + 1, Scored(i, float(scores[i]))) for r, i in enumerate(chunks[:3])]
-    doc = service.catalog.document(doc_id)
+    passages = [search_hit(catalog, r + 1, Scored(i, float(scores[i]))) for r, i in enumerate(chunks[:3])]
+    doc = catalog.document(doc_id)
     text, ids = proposal(doc) if doc is not None else (None, [])
     return Precedent(
-        doc=service.doc_ref(meta, score),
+        doc=doc_ref(meta, score),
         score=round(score, 5),
         passages=passages,
         proposal=text,
@@ -108,9 +105,8 @@ def _precedent(service: AssistantService, doc_id: str, chunks: list[int], scores
     )
 
 
-def find(service: AssistantService, text: str, k: int = 5, filters: Filters | None = None) -> list[Precedent]:
+def find(catalog: Catalog, text: str, k: int = 5, filters: Filters | None = None) -> list[Precedent]:
     """The k documents most like `text`, best first; deterministic for the same index."""
-    catalog = service.catalog
     catalog.refresh()
     mask = precedent_mask(catalog, filters)
     terms = key_terms(text, catalog.index)
@@ -119,4 +115,4 @@ def find(service: AssistantService, text: str, k: int = 5, filters: Filters | No
     scores = chunk_scores(catalog.index, terms, mask)
     docs = by_document(catalog, scores)
     ranked = sorted(docs, key=lambda d: (-document_score([float(scores[i]) for i in docs[d][:3]]), d))
-    return [_precedent(service, d, docs[d], scores) for d in ranked[:k]]
+    return [_precedent(catalog, d, docs[d], scores) for d in ranked[:k]]

@@ -20,15 +20,12 @@ import unicodedata
 import weakref
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from assistant import stance as st
 from assistant.catalog import Catalog
 from assistant.schemas import RemissAnswer, RemissOverview, RemissSummary, SectionPosition, Stance
+from assistant.views import doc_ref
 from ingest.models import Document, DocumentFields, Paragraph, Section
-
-if TYPE_CHECKING:
-    from assistant.service import AssistantService
 
 CANDIDATE_TYPES = ("remiss", "yttrande", "tjänsteutlåtande", "PM", "other")
 ANSWER_PREFIX = re.compile(
@@ -294,21 +291,21 @@ def section_positions(doc: Document) -> list[SectionPosition]:
 
 
 # --- the overview --------------------------------------------------------------------------------
-def _answer(service: AssistantService, fields: DocumentFields) -> RemissAnswer:
-    ref = service.doc_ref(service.catalog.doc_fields[fields.id])
-    doc = service.catalog.document(fields.id)
+def _answer(catalog: Catalog, fields: DocumentFields) -> RemissAnswer:
+    ref = doc_ref(catalog.doc_fields[fields.id])
+    doc = catalog.document(fields.id)
     if doc is None:
         return RemissAnswer(doc=ref, stance=Stance(stance="unclear"))
     return RemissAnswer(doc=ref, stance=overall_stance(doc), sections=section_positions(doc))
 
 
-def overview(service: AssistantService, remiss_id: str) -> RemissOverview | None:
+def overview(catalog: Catalog, remiss_id: str) -> RemissOverview | None:
     """Every answer to one remiss with its stance and positions; None for an unknown id."""
-    found = register(service.catalog).find(remiss_id)
+    found = register(catalog).find(remiss_id)
     if found is None:
         return None
     answers = sorted(found.answers, key=lambda d: (d.date or "", d.id))
-    pages = [service.doc_ref(service.catalog.doc_fields[d.id]) for d in found.remiss_docs]
+    pages = [doc_ref(catalog.doc_fields[d.id]) for d in found.remiss_docs]
     return RemissOverview(
-        **_summary(found).model_dump(), remiss_docs=pages, responses=[_answer(service, d) for d in answers]
+        **_summary(found).model_dump(), remiss_docs=pages, responses=[_answer(catalog, d) for d in answers]
     )

@@ -10,17 +10,19 @@ from typing import Any
 
 import numpy as np
 
-from assistant import mentions
+from assistant import mentions, views
 from assistant import precedents as precedent_mod
 from assistant import remisser as remiss_mod
 from assistant.answer import extractive
+from assistant.answer.answerer import ExtractiveAnswerer
 from assistant.answer.passages import DocTermsCache
+from assistant.answer_generative import GenerativeAnswerer
 from assistant.catalog import Catalog
+from assistant.llm import ChatModel
 from assistant.query import QueryPlan, plan
 from assistant.retrieve import Retrieval, Retriever, Scored
 from assistant.schemas import (
     Answer,
-    DocRef,
     Filters,
     Precedent,
     RemissOverview,
@@ -29,12 +31,10 @@ from assistant.schemas import (
     Turn,
 )
 from assistant.settings import RetrieverMode, Settings
-from ingest.chunk_meta import ChunkMeta
 from ingest.dates import DATE, to_iso
 from ingest.embedders import Embedder
 from ingest.pipeline import Ingestor
 
-NO_ANSWER = "Jag hittar inget i arkivet som besvarar frågan."
 SPEAKER_TYPES = {"stance", "decision"}
 # What a party said lives in its statements; in a vote or a decision the party is only part of the topic.
 PARTY_TYPES = {"stance", "reservation", "open", "reason", "list"}  # who said it matters: "vad tyckte Kungsbacka"
@@ -50,7 +50,11 @@ class AssistantService:
             self.catalog, self.ingestor.embedder, settings.retriever, settings.hybrid_dense_weight
         )
         self.doc_terms = DocTermsCache()
-        self._llm: Any = None
+        self.answerer = ExtractiveAnswerer(
+            self.catalog, self.doc_terms, settings.abstain_threshold, settings.answer_max_sentences
+        )
+        self.model = ChatModel(settings)
+        self.generative = GenerativeAnswerer(self.model, self.answerer)
 
     # --- search ----------------------------------------------------------------------------------
     def _ranked(self, p: QueryPlan, k: int, mode: RetrieverMode | None) -> tuple[list[Scored], str | None]:
@@ -135,24 +139,7 @@ class AssistantService:
         return Retrieval(self.retriever.search(p, k, mask, mode), None, mask)
 
     def hit(self, rank: int, scored: Scored) -> SearchHit:
-        c = self.catalog.chunk(scored.index)
-        return SearchHit(
-            rank=rank,
-            chunk_id=self.catalog.index.ids[scored.index],
-            score=round(scored.score, 5),
-            doc_id=c.doc_id,
-            paragraph_ids=[f"{c.doc_id}#{p}" for p in c.paragraph_ids],
-            title=c.title,
-            doc_type=c.doc_type,
-            body=c.body or None,
-            dnr=list(c.dnr),
-            date=c.date or None,
-            section=c.section_heading,
-            section_id=c.section_id,
-            pages=list(c.pages),
-            text=c.text,
-            source_file=c.source_file,
-        )
+        return views.search_hit(self.catalog, rank, scored)
 
     def search(
         self, query: str, filters: Filters | None = None, k: int = 10, mode: RetrieverMode | None = None
@@ -175,9 +162,7 @@ class AssistantService:
         found = self._retrieve(p, RETRIEVE_K, mode)
         retrieved = time.perf_counter()
         if self.llm_enabled and not found.reason:
-            from assistant.answer_generative import generate
-
-            answer = generate(self, p, found.hits)
+            answer = self.generative.answer(p, found.hits)
         else:
             answer = self.extractive(p, found)
         answer.timings = {
@@ -190,71 +175,11 @@ class AssistantService:
         return answer
 
     def extractive(self, p: QueryPlan, found: Retrieval) -> Answer:
-        ranked, reason = found.hits, found.reason
-        if reason or not ranked:
-            return self.abstain(p, ranked, reason)
-        ex = extractive.extract(p, ranked, self.catalog, self.doc_terms, found.mask, self.settings.answer_max_sentences)
-        evidence = {"support": round(ex.support, 3), "focus": round(ex.focus, 3)}
-        case_lookup = bool(p.dnr)  # a known dnr names the case itself
-        missing = extractive.missing_member(p, ex) or extractive.missing_evidence(p, ex)
-        if missing or (not extractive.covers(ex, self.settings.abstain_threshold) and not case_lookup):
-            answer = self.abstain(p, ranked, missing)
-            answer.reading = {"evidence": evidence}
-            return answer
-        chosen = ex.chosen or (extractive.summary(ranked, self.catalog) if case_lookup else [])
-        text, citations = extractive.compose(p, chosen)
-        if not citations:
-            return self.abstain(p, ranked, None)
-        return Answer(
-            answer=text, citations=citations, abstained=False, mode="extractive", reading={"evidence": evidence}
-        )
+        return self.answerer.answer(p, found)
 
-    def abstain(self, p: QueryPlan, ranked: list[Scored], reason: str | None) -> Answer:
-        nearest = self.nearest_docs(ranked) if ranked else []
-        lines = [reason or NO_ANSWER]
-        if nearest:
-            lines.append("Närmast ligger dessa dokument, men de besvarar inte frågan säkert:")
-            lines += [f"– {d.title} ({d.body or d.doc_type}, {d.date or 'odaterat'})" for d in nearest]
-        return Answer(answer="\n".join(lines), citations=[], abstained=True, mode="extractive", nearest=nearest)
-
-    def nearest_docs(self, ranked: list[Scored], limit: int = 3) -> list[DocRef]:
-        out: dict[str, DocRef] = {}
-        for s in ranked:
-            c = self.catalog.chunk(s.index)
-            if c.doc_id not in out:
-                out[c.doc_id] = self.doc_ref(c, s.score)
-            if len(out) >= limit:
-                break
-        return list(out.values())
-
-    @staticmethod
-    def doc_ref(c: ChunkMeta, score: float = 0.0) -> DocRef:
-        return DocRef(
-            doc_id=c.doc_id,
-            title=c.title,
-            doc_type=c.doc_type,
-            body=c.body or None,
-            date=c.date or None,
-            dnr=list(c.doc_dnr),
-            score=round(score, 5),
-        )
-
-    # --- generative ------------------------------------------------------------------------------
     @property
     def llm_enabled(self) -> bool:
-        return bool(self.settings.llm_base_url)
-
-    def llm(self) -> Any:
-        if self._llm is None:
-            from openai import OpenAI
-
-            self._llm = OpenAI(
-                base_url=self.settings.llm_base_url,
-                api_key=self.settings.llm_api_key.get_secret_value(),
-                timeout=self.settings.llm_timeout,
-                max_retries=1,
-            )
-        return self._llm
+        return self.model.enabled
 
     def ask_stream(
         self,
@@ -266,9 +191,7 @@ class AssistantService:
         p = plan(question, filters, history)
         found = self._retrieve(p, RETRIEVE_K, None)
         if self.llm_enabled and not found.reason:
-            from assistant.answer_generative import generate_stream
-
-            yield from generate_stream(self, p, found.hits)
+            yield from self.generative.stream(p, found.hits)
             return
         answer = self.extractive(p, found)
         answer.filters = p.read()
@@ -281,7 +204,7 @@ class AssistantService:
     # --- precedents and remisser -----------------------------------------------------------------
     def precedents(self, text: str, k: int = 5, filters: Filters | None = None) -> list[Precedent]:
         """Earlier yttranden, tjänsteutlåtanden and PM like `text`, with passages and förslag till beslut."""
-        return precedent_mod.find(self, text, k, filters)
+        return precedent_mod.find(self.catalog, text, k, filters)
 
     def remisser(self) -> list[RemissSummary]:
         """Remisser the archive holds answers to, with the number of answers."""
@@ -289,4 +212,4 @@ class AssistantService:
 
     def remiss_overview(self, remiss_id: str) -> RemissOverview | None:
         """Every answer to one remiss with its stance, quoted; None for an unknown id."""
-        return remiss_mod.overview(self, remiss_id)
+        return remiss_mod.overview(self.catalog, remiss_id)

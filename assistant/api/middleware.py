@@ -14,21 +14,23 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.api.errors import ApiError, error_body
+from ingest.errors import StoreUnavailable
 
 access_log = logging.getLogger("remiss.access")
 error_log = logging.getLogger("remiss.api")
 
 BODY_READ_TIMEOUT = 30.0  # seconds a client may take to send the next part of its request body
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
-UNAVAILABLE = (
-    "ConnectError",
-    "ConnectTimeout",
-    "ConnectionError",
-    "ConnectionRefusedError",
-    "StoreUnavailable",
+# What an unreachable index (a stopped Chroma server) raises when it escapes the store's own wrapping
+UNAVAILABLE: tuple[type[BaseException], ...] = (
+    StoreUnavailable,
+    ConnectionError,
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
 )
 
 
@@ -38,7 +40,7 @@ def _unavailable(exc: BaseException) -> bool:
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        if type(current).__name__ in UNAVAILABLE:
+        if isinstance(current, UNAVAILABLE):
             return True
         current = current.__cause__ or current.__context__
     return False

@@ -340,7 +340,7 @@ def test_marker_forms_are_read_and_rewritten(service: AssistantService) -> None:
     p = plan(Q_NUCLEAR)
     ranked, reason = service._ranked(p, 20, None)
     assert reason is None
-    given = gen.passages(service, p, ranked)
+    given = service.generative.passages(p, ranked)
     waste = next(x.n for x in given if SLUTFORVAR in x.text)
     water = next(x.n for x in given if DRICKSVATTEN in x.text)
 
