@@ -6,19 +6,18 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
 
 import numpy as np
 
 from assistant import bodies as body_mod
-from assistant import mentions
 from assistant.schemas import Filters
 from ingest import dnr as dnr_mod
 from ingest.analyzer import analyze
 from ingest.chunk_meta import ChunkMeta
 from ingest.dates import DATE, MONTHS, to_iso
-from ingest.lexical import LexicalIndex
+from ingest.lexical import PARTY_BITS, LexicalIndex, RowSequence, party_bits
 from ingest.models import Document
 from ingest.pipeline import Ingestor
 
@@ -30,6 +29,7 @@ LETTERHEAD_CHARS = 1500  # the top of a document's head, where it says whose it 
 SPEAKER_CANDIDATES = 5000  # head chunks the lexical index proposes for a place, checked for a letterhead
 DATE_CANDIDATES = 50  # chunks the lexical index proposes for a date, checked for stating it
 OWN_PLACE_MENTIONS = 3  # chunks of one document naming a place: the document is from (or about) that place
+CHUNK_CACHE = 65_536  # decoded chunks kept (a question reads tens to a few thousand)
 
 
 class Catalog:
@@ -65,55 +65,73 @@ class Catalog:
                 self._docs.clear()
 
     def _arrays(self) -> None:
-        self.chunks = [ChunkMeta.decode(m) for m in self.index.metas]
-        chunks = self.chunks
-        self.doc_ids = np.array([c.doc_id for c in chunks], dtype=object)
-        self.years = np.array([c.year for c in chunks], dtype=np.int32)
-        self.types = np.array([c.doc_type for c in chunks], dtype=object)
-        self.bodies = np.array([c.body for c in chunks], dtype=object)
-        self.units = np.array([c.unit for c in chunks], dtype=object)
-        self.by_dnr: dict[str, set[int]] = {}
-        self.doc_fields: dict[str, ChunkMeta] = {}  # a document's fields, read from its first chunk
-        self._doc_chunks: dict[str, list[int]] = {}
-        for i, c in enumerate(chunks):
-            for value in c.dnr + c.doc_dnr:
-                self.by_dnr.setdefault(dnr_mod.key(value), set()).add(i)
-            self.doc_fields.setdefault(c.doc_id, c)
-            self._doc_chunks.setdefault(c.doc_id, []).append(i)
-        self.body_names = sorted({b for b in self.bodies if b} | {u for u in self.units if u})
+        """Arrays and look-ups over the loaded index: per-document columns broadcast to chunks through each
+        chunk's document code (no Python object per chunk); chunk texts stay in the index's memory map."""
+        index = self.index
+        docs = index.docs
+        self._codes = np.asarray(index.chunk_doc, dtype=np.int32)
+        codes = self._codes
+        self._doc_names = np.array(docs["doc_id"], dtype=object)
+        self._doc_types = np.array(docs["doc_type"], dtype=object)
+        self._doc_bodies = np.array([str(b or "") for b in docs["body"]], dtype=object)
+        self._doc_units = np.array([str(u or "") for u in docs["unit"]], dtype=object)
+        self.doc_ids = self._doc_names[codes]
+        self.years = np.asarray(docs["year"], dtype=np.int32)[codes]
+        self.types = self._doc_types[codes]
+        self.bodies = self._doc_bodies[codes]
+        self.units = self._doc_units[codes]
+        self._chunk_cache: dict[int, ChunkMeta] = {}
+        self.chunks = RowSequence(self.chunk, len(index))
+        self.by_dnr = _DnrRows(index)
+        order = np.argsort(codes, kind="stable")
+        starts = np.searchsorted(codes[order], np.arange(len(self._doc_names) + 1))
+        self._doc_order, self._doc_starts = order, starts
+        self.doc_fields = _DocFields(index.doc_code, lambda code: self.chunk(int(order[starts[code]])))
+        self.body_names = sorted({b for b in self._doc_bodies if b} | {u for u in self._doc_units if u})
         self._mask_cache: dict[tuple[str, ...], np.ndarray] = {}
-        heads = (c.text for c in chunks if c.section_kind == "head")  # a document's head names its organisation
-        names = " ".join({f"{c.title} {c.body} {c.organisation}" for c in chunks} | set(heads))
-        self.place_tokens = set(analyze(names, split=False))
-        self._ref_docs: dict[str, set[str]] = {}  # "SOU 2025:7" -> documents whose text names it
-        for c in chunks:
-            for r in mentions.REF.finditer(f"{c.title} {c.text}"):
-                self._ref_docs.setdefault(mentions.normalize_ref(*r.groups()), set()).add(c.doc_id)
+        derived = index.derived
+        self.place_tokens = set(derived.place_tokens)
+        self._ref_docs = {ref: {str(self._doc_names[d]) for d in found} for ref, found in derived.refs.items()}
         self.refs = set(self._ref_docs)
         # what names a document: its title, or a section heading (a § item's rubrik), for "riktlinjen för X"
-        named: dict[str, set[str]] = {}
-        for c in chunks:
-            for name in (c.title, c.section_heading):
-                if name:
-                    named.setdefault(name, set()).add(c.doc_id)
-        self._names = [(frozenset(analyze(n)), docs) for n, docs in named.items()]
+        self._names = [(frozenset(t), {str(self._doc_names[d]) for d in found}) for t, found in derived.names]
         self._place_docs: dict[str, bool] = {}
-        self._doc_dates = {c.date[:10] for c in chunks if c.date}
+        self._doc_dates = {str(d)[:10] for d in docs["date"] if d}
         # the chunk a document opens with (its letterhead): the head chunk holding the first paragraph
-        self._head_mask = np.array(
-            [c.section_kind == "head" and "s0.p1" in c.paragraph_ids for c in chunks], dtype=bool
-        )
-        self._who = {d: f"{c.title} {c.body} {c.organisation}".lower() for d, c in self.doc_fields.items()}
+        self._head_mask = np.asarray(index.head, dtype=bool)
+        self._who = {
+            str(d): f"{t} {b or ''} {o or ''}".lower()
+            for d, t, b, o in zip(docs["doc_id"], docs["title"], docs["body"], docs["organisation"], strict=True)
+        }
 
     # --- chunks ----------------------------------------------------------------------------------
     def chunk(self, i: int) -> ChunkMeta:
-        return self.chunks[i]
+        i = int(i)
+        found = self._chunk_cache.get(i)
+        if found is None:
+            if len(self._chunk_cache) >= CHUNK_CACHE:
+                self._chunk_cache.clear()
+            found = self._chunk_cache[i] = ChunkMeta.decode(self.index.meta(i))
+        return found
+
+    def text(self, i: int) -> str:
+        """A chunk's text, read from the index without decoding the rest of its metadata."""
+        return str(self.index.records[int(i)].get("text", ""))
 
     def paragraph_ids(self, i: int) -> tuple[str, ...]:
-        return self.chunks[i].paragraph_ids
+        return self.chunk(i).paragraph_ids
 
     def chunks_of(self, doc_id: str) -> list[int]:
-        return self._doc_chunks.get(doc_id, [])
+        code = self.index.doc_code.get(doc_id)
+        if code is None:
+            return []
+        return [int(i) for i in self._doc_order[self._doc_starts[code] : self._doc_starts[code + 1]]]
+
+    def docs_mask(self, doc_ids: Iterable[str]) -> np.ndarray:
+        """Chunks of these documents (a mask through document codes: no comparison of strings per chunk)."""
+        wanted = np.zeros(len(self._doc_names), dtype=bool)
+        wanted[[c for d in doc_ids if (c := self.index.doc_code.get(d)) is not None]] = True
+        return wanted[self._codes]
 
     # --- filters ---------------------------------------------------------------------------------
     def mask(
@@ -129,17 +147,17 @@ class Catalog:
             mask &= np.logical_or.reduce([self._cached(("body", b), partial(self._body_mask, b)) for b in bodies])
         if filters.doc_type:
             key = ("type", *sorted(filters.doc_type))
-            mask &= self._cached(key, lambda: np.isin(self.types, list(filters.doc_type or [])))
+            mask &= self._cached(key, lambda: np.isin(self._doc_types, list(filters.doc_type or []))[self._codes])
         if filters.year_from:
             mask &= self.years >= filters.year_from
         if filters.year_to:
             mask &= (self.years <= filters.year_to) & (self.years > 0)
         for value in ([filters.dnr] if filters.dnr else []) + list(dnr or []):
             hit = np.zeros(n, dtype=bool)
-            hit[list(self.by_dnr.get(dnr_mod.key(value), set()))] = True
+            hit[self.index.dnr_rows(dnr_mod.key(value))] = True
             mask &= hit
         if filters.doc_id:
-            mask &= self.doc_ids == filters.doc_id
+            mask &= self.docs_mask([filters.doc_id])
         return mask
 
     def _cached(self, key: tuple[str, ...], build: Callable[[], np.ndarray]) -> np.ndarray:
@@ -151,14 +169,14 @@ class Catalog:
 
     def _body_mask(self, body: str) -> np.ndarray:
         names = [b for b in self.body_names if body_mod.matches(body, b)]
-        return np.isin(self.bodies, names) | np.isin(self.units, names)
+        return (np.isin(self._doc_bodies, names) | np.isin(self._doc_units, names))[self._codes]
 
     def known_body(self, body: str) -> bool:
         return any(body_mod.matches(body, b) for b in self.body_names)
 
     def ref_mask(self, ref: str) -> np.ndarray:
         """Chunks of the documents that name a remiss reference (a betänkande or departementsserie)."""
-        return self._cached(("ref", ref), lambda: np.isin(self.doc_ids, sorted(self._ref_docs.get(ref, set()))))
+        return self._cached(("ref", ref), lambda: self.docs_mask(self._ref_docs.get(ref, set())))
 
     def known_ref(self, ref: str) -> bool:
         return ref in self.refs
@@ -170,22 +188,42 @@ class Catalog:
         if bool(tokens) and all(t in self.place_tokens for t in tokens):
             return True
         if place not in self._place_docs:
-            counts: dict[str, int] = {}
-            for c in self.chunks:
-                if place in c.text:
-                    counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
-            self._place_docs[place] = max(counts.values(), default=0) >= OWN_PLACE_MENTIONS
+            self._place_docs[place] = self._repeated_in_one_document(place)
         return self._place_docs[place]
+
+    def _repeated_in_one_document(self, place: str) -> bool:
+        """Some document's text holds `place` in `OWN_PLACE_MENTIONS` chunks. Only the chunks the lexical
+        index lists under all of the place's words are read."""
+        tokens = analyze(place, split=False)
+        if not tokens:
+            return False
+        rows = self.index.rows_with(tokens[0])
+        for token in tokens[1:]:
+            rows = np.intersect1d(rows, self.index.rows_with(token), assume_unique=True)
+        counts: dict[int, int] = {}
+        for i in rows:
+            if place in self.text(int(i)):
+                code = int(self._codes[i])
+                counts[code] = counts.get(code, 0) + 1
+                if counts[code] >= OWN_PLACE_MENTIONS:
+                    return True
+        return False
 
     def party_mask(self, parties: list[str], statements_only: bool = False) -> np.ndarray:
         """Chunks of party statements by any of these parties, or (unless `statements_only`) text naming
         them as `(S)`."""
-        marks = [] if statements_only else [f"({p})" for p in parties]
-        wanted = set(parties)
-        return np.array(
-            [bool(wanted.intersection(c.parties)) or any(mark in c.text for mark in marks) for c in self.chunks],
-            dtype=bool,
-        )
+        bits = party_bits(parties)
+        mask = (np.asarray(self.index.party_bits) & bits) != 0
+        if not statements_only:
+            mask |= (np.asarray(self.index.mark_bits) & bits) != 0
+        unknown = [p for p in parties if p not in PARTY_BITS]
+        if unknown:  # a code outside the known parties: read the chunks (rare, and slow at scale)
+            marks = [] if statements_only else [f"({p})" for p in unknown]
+            mask |= np.array(
+                [bool(set(unknown).intersection(c.parties)) or any(m in c.text for m in marks) for c in self.chunks],
+                dtype=bool,
+            )
+        return mask
 
     def named_documents(self, words: str) -> set[str]:
         """Documents with a title or heading holding all these words ("riktlinje anhörigstöd")."""
@@ -197,7 +235,7 @@ class Catalog:
 
     def named_mask(self, words: str) -> np.ndarray:
         """Chunks of the documents a question names by kind and subject."""
-        return self._cached(("named", words), lambda: np.isin(self.doc_ids, sorted(self.named_documents(words))))
+        return self._cached(("named", words), lambda: self.docs_mask(self.named_documents(words)))
 
     def speaker_mask(self, place: str) -> np.ndarray:
         """Chunks of the documents that speak for a place: their title, body or organisation names it, or
@@ -208,9 +246,9 @@ class Catalog:
             docs = {d for d, who in self._who.items() if wanted in who}
             tokens = analyze(place, split=False)
             for i, _ in self.index.search(tokens, SPEAKER_CANDIDATES, self._head_mask):
-                if wanted in self.chunks[i].text[:LETTERHEAD_CHARS].lower():
-                    docs.add(self.chunks[i].doc_id)
-            return np.isin(self.doc_ids, sorted(docs))
+                if wanted in self.text(i)[:LETTERHEAD_CHARS].lower():
+                    docs.add(str(self._doc_names[self._codes[i]]))
+            return self.docs_mask(docs)
 
         return self._cached(("speaker", place), build)
 
@@ -228,12 +266,12 @@ class Catalog:
         name = next((m for m, n in MONTHS.items() if n == month), "")
         tokens = analyze(f"{iso} {day} {name} {year}")
         for i, _ in self.index.search(tokens, DATE_CANDIDATES):
-            if any(to_iso(m.group(1)) == iso for m in DATE.finditer(self.chunks[i].text)):
+            if any(to_iso(m.group(1)) == iso for m in DATE.finditer(self.text(i))):
                 return True
         return False
 
     def known_dnr(self, value: str) -> bool:
-        return dnr_mod.key(value) in self.by_dnr
+        return len(self.index.dnr_rows(dnr_mod.key(value))) > 0
 
     # --- documents -------------------------------------------------------------------------------
     def document(self, doc_id: str) -> Document | None:
@@ -248,3 +286,42 @@ class Catalog:
                 while len(self._docs) > 256:
                     self._docs.popitem(last=False)
         return doc
+
+
+class _DocFields(Mapping[str, ChunkMeta]):
+    """A document's fields (its first chunk), decoded when asked for."""
+
+    def __init__(self, codes: dict[str, int], first: Callable[[int], ChunkMeta]) -> None:
+        self._codes = codes
+        self._first = first
+
+    def __getitem__(self, doc_id: str) -> ChunkMeta:
+        return self._first(self._codes[doc_id])
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._codes
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._codes)
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+
+class _DnrRows(Mapping[str, set[int]]):
+    """dnr key -> the chunks filed under it, read from the index's postings."""
+
+    def __init__(self, index: LexicalIndex) -> None:
+        self._index = index
+
+    def __getitem__(self, key: str) -> set[int]:
+        rows = self._index.dnr_rows(key)
+        if not len(rows):
+            raise KeyError(key)
+        return {int(r) for r in rows}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index.dnr_keys())
+
+    def __len__(self) -> int:
+        return len(list(self._index.dnr_keys()))

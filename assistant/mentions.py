@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from ingest.refs import REF, normalize_ref
+
 PARTY_NAMES = {
     "socialdemokraterna": "S",
     "socialdemokraternas": "S",
@@ -62,14 +64,6 @@ def organisations_in_question(text: str) -> list[list[str]]:
             name = m.group(1)
             out.append([f"{name} kommun", f"{name}s kommun", f"{name}s stad", f"{name} stad"])
     return out
-
-
-REF = re.compile(r"\b(SOU|Ds|DS|Prop\.?|prop\.?)\s?((?:19|20)\d{2}(?:/\d{2})?):(\d{1,3})\b")
-
-
-def normalize_ref(series: str, year: str, number: str) -> str:
-    series = {"DS": "Ds", "prop": "Prop", "prop.": "Prop", "Prop.": "Prop"}.get(series, series)
-    return f"{series} {year}:{number}"
 
 
 def remiss_refs_in_question(text: str) -> list[str]:

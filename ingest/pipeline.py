@@ -24,6 +24,7 @@ from ingest.embedders import Embedder, make_embedder
 from ingest.errors import SkipFile
 from ingest.hold import hold
 from ingest.injection import mark_instructions
+from ingest.lexical import FORMAT as LEXICAL_FORMAT
 from ingest.lexical import LexicalIndex
 from ingest.lock import IngestLock
 from ingest.models import Chunk, Document
@@ -36,7 +37,7 @@ from ingest.worker import ParseJob, ParsePool
 
 log = logging.getLogger("remiss.ingest")
 
-INDEX_VERSION = 4  # bump when parsing or chunking changes: the next ingest re-indexes every file
+INDEX_VERSION = 5  # bump when parsing or chunking changes: the next ingest re-indexes every file
 
 
 @dataclass
@@ -180,7 +181,7 @@ class Ingestor:
             self._ingest_all(discover(paths), report, progress)
             if prune:
                 report.pruned = self.prune(self.store.manifest())
-            if report.changed or not self.lexical_dir.exists():
+            if report.changed or LexicalIndex.current(self.lexical_dir) is None:
                 self.rebuild_lexical()
         report.seconds = time.perf_counter() - started
         return report
@@ -371,9 +372,12 @@ class Ingestor:
         return swept
 
     def lexical_stamp(self) -> str:
-        return f"{self.store.generation()}:{ANALYZER_VERSION}"
+        """Names what the lexical index must be built from: the store's generation, the analyzer, the layout."""
+        return f"{self.store.generation()}:{ANALYZER_VERSION}:{LEXICAL_FORMAT}"
 
     def rebuild_lexical(self) -> LexicalIndex:
+        """Build the lexical index from Chroma and publish it as the current generation on disk (every API
+        process sharing the data dir then loads it rather than building its own)."""
         index = LexicalIndex.build(self.store.iter_chunks(), self.lexical_stamp())
         index.save(self.lexical_dir)
         return index

@@ -88,9 +88,9 @@ def settings_for(data_dir: Path, **overrides: Any) -> Settings:
     return Settings(**values)
 
 
-def doc_ids_by_file(data_dir: Path) -> dict[str, str]:
+def doc_ids_by_file(data_dir: Path, **overrides: Any) -> dict[str, str]:
     """source_file -> doc_id of what an index holds (read through a fresh Ingestor)."""
-    store = Ingestor(Settings(data_dir=data_dir)).store
+    store = Ingestor(Settings(data_dir=data_dir, **overrides)).store
     return {str(m.get("source_file")): i for i, m in store.manifest().items()}
 
 

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from assistant.catalog import Catalog
+from ingest.lexical import LexicalIndex
 from ingest.pipeline import Ingestor
 
 
@@ -133,11 +134,7 @@ class IndexGuard:
     def _prepare(self) -> None:
         """Bring the lexical index on disk up to date — the slow part, done while requests go on — so that
         the reload under the exclusive lock only reads it."""
-        try:
-            current = (self.ingestor.lexical_dir / "stamp").read_text() == self.ingestor.lexical_stamp()
-        except OSError:
-            current = False
-        if not current:
+        if LexicalIndex.stored_stamp(self.ingestor.lexical_dir) != self.ingestor.lexical_stamp():
             self.ingestor.rebuild_lexical()
 
     def _reload(self) -> bool:

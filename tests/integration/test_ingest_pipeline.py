@@ -88,15 +88,15 @@ def test_ingest_indexes_every_file_with_all_its_chunks(hash_settings: Settings, 
 def test_reingest_does_no_work(hash_settings: Settings, folder: Path) -> None:
     first, _ = ingest(hash_settings, folder)
     chunks_before = first.store.chunks.count()
-    stamp = first.lexical_dir / "stamp"
-    stamp_before = (stamp.read_text(), stamp.stat().st_mtime_ns)
+    current = first.lexical_dir / "CURRENT"
+    stamp_before = (current.read_text(), current.stat().st_mtime_ns)
 
     again, report = ingest(hash_settings, folder)
     summary = report.summary()
     assert (summary["added"], summary["replaced"], summary["unchanged"]) == (0, 0, len(FILES))
     assert summary["chunks"] == 0 and not report.changed
     assert again.store.chunks.count() == chunks_before
-    assert (stamp.read_text(), stamp.stat().st_mtime_ns) == stamp_before, "lexical index rebuilt for nothing"
+    assert (current.read_text(), current.stat().st_mtime_ns) == stamp_before, "lexical index rebuilt for nothing"
 
 
 def test_changed_file_replaces_its_chunks(hash_settings: Settings, folder: Path) -> None:
