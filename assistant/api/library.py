@@ -1,4 +1,5 @@
-"""Document operations behind the API, without HTTP: list with filters and facets, fetch, upload, delete.
+"""Document operations behind the API, without HTTP: list with filters, full-text search (assistant.document_search),
+facets, order and export over the whole list; fetch, upload, delete.
 
 Uploads go through the same `Ingestor` as `remiss ingest`, in one writer session (the data dir's ingest lock).
 An uploaded file is kept under `data_dir/uploads/<name>`, which is its source path: uploading a new version
@@ -9,13 +10,15 @@ skipped with a reason — one file's failure never fails the others."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import logging
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -23,13 +26,18 @@ from typing import Any, BinaryIO
 from assistant import bodies as body_mod
 from assistant.api.guard import IndexGuard
 from assistant.api.models import (
+    DocumentListQuery,
+    DocumentMatch,
     DocumentPage,
     DocumentQuery,
+    DocumentSort,
     DocumentSummary,
     FacetCount,
     Facets,
+    SortOrder,
     UploadResult,
 )
+from assistant.document_search import TextMatch, matching_documents
 from assistant.service import AssistantService
 from ingest import dnr as dnr_mod
 from ingest.models import Document
@@ -66,7 +74,14 @@ def _summary(doc_id: str, meta: dict[str, Any]) -> DocumentSummary:
     )
 
 
-def _predicates(query: DocumentQuery) -> dict[str, Callable[[DocumentSummary], bool]]:
+def _fields(d: DocumentSummary) -> str:
+    """What the list's `q` matches besides the text: title, body, type, file name and dnr."""
+    return " ".join([d.title, d.body or "", d.doc_type, d.source_file, *d.dnr])
+
+
+def _predicates(
+    query: DocumentListQuery, found: Mapping[str, TextMatch | None] | None
+) -> dict[str, Callable[[DocumentSummary], bool]]:
     """One test per filter, keyed by the facet it narrows (so facets can leave their own filter out)."""
     tests: dict[str, Callable[[DocumentSummary], bool]] = {}
     if query.body:
@@ -81,11 +96,8 @@ def _predicates(query: DocumentQuery) -> dict[str, Callable[[DocumentSummary], b
     if query.dnr:
         wanted = dnr_mod.key(query.dnr)
         tests["dnr"] = lambda d: any(dnr_mod.key(v) == wanted for v in d.dnr)
-    if query.q:
-        words = query.q.casefold().split()
-        tests["q"] = lambda d: all(
-            w in " ".join([d.title, d.body or "", d.doc_type, d.source_file, *d.dnr]).casefold() for w in words
-        )
+    if found is not None:
+        tests["q"] = lambda d: d.id in found
     return tests
 
 
@@ -94,23 +106,130 @@ def _facet(docs: list[DocumentSummary], key: Callable[[DocumentSummary], str | N
     return [FacetCount(value=v, count=c) for v, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def list_documents(service: AssistantService, query: DocumentQuery) -> DocumentPage:
+# Swedish alphabetical order: å, ä, ö after z (code points put ä before å).
+_SWEDISH = str.maketrans({"å": "{", "ä": "|", "ö": "}", "æ": "|", "ø": "}"})
+SORT_KEYS: dict[DocumentSort, Callable[[DocumentSummary], str | float | None]] = {
+    "relevance": lambda d: d.match.score if d.match else None,
+    "date": lambda d: d.date,
+    "title": lambda d: d.title or d.source_file,
+    "doc_type": lambda d: d.doc_type,
+    "body": lambda d: d.body,
+}
+DESCENDING_BY_DEFAULT = {"relevance", "date"}
+
+
+def _ordering(query: DocumentListQuery) -> tuple[DocumentSort, SortOrder]:
+    sort: DocumentSort = query.sort or ("relevance" if query.q and query.q.strip() else "date")
+    order: SortOrder = query.order or ("desc" if sort in DESCENDING_BY_DEFAULT else "asc")
+    return sort, order
+
+
+def _sortable(value: str | float) -> str | float:
+    return value.casefold().translate(_SWEDISH) if isinstance(value, str) else value
+
+
+def sort_documents(docs: list[DocumentSummary], sort: DocumentSort, order: SortOrder) -> list[DocumentSummary]:
+    """The whole list in order; documents without the value last either way, ties by date (newest first),
+    then title and id, so that pages never overlap."""
+    key = SORT_KEYS[sort]
+    ties = sorted(docs, key=lambda d: (_sortable(d.title or d.source_file), d.id))
+    ties.sort(key=lambda d: d.date or "", reverse=True)
+    present = [d for d in ties if key(d) not in (None, "")]
+    missing = [d for d in ties if key(d) in (None, "")]
+    present.sort(key=lambda d: _sortable(key(d) or ""), reverse=order == "desc")
+    return present + missing
+
+
+def _matched(service: AssistantService, query: DocumentListQuery) -> tuple[list[DocumentSummary], Facets]:
     manifest = service.ingestor.store.manifest()
     docs = [_summary(i, m) for i, m in manifest.items()]
-    tests = _predicates(query)
+    found: dict[str, TextMatch | None] | None = None
+    if query.q and query.q.strip():
+        service.catalog.refresh()
+        found = matching_documents(service.catalog, query.q, {d.id: _fields(d) for d in docs})
+        docs = [d.model_copy(update={"match": _match(found.get(d.id))}) for d in docs]
+    tests = _predicates(query, found)
 
     def passing(skip: str | None) -> list[DocumentSummary]:
         return [d for d in docs if all(test(d) for name, test in tests.items() if name != skip)]
 
-    matched = passing(None)
-    matched.sort(key=lambda d: (d.date or "", d.title), reverse=True)
     facets = Facets(
         bodies=_facet(passing("bodies"), lambda d: d.body),
         types=_facet(passing("types"), lambda d: d.doc_type),
         years=_facet(passing("years"), lambda d: str(d.year) if d.year else None),
     )
+    return sort_documents(passing(None), *_ordering(query)), facets
+
+
+def _match(found: TextMatch | None) -> DocumentMatch | None:
+    if found is None:
+        return None
+    return DocumentMatch(
+        paragraph_id=found.paragraph_id,
+        section=found.section,
+        pages=list(found.pages),
+        snippet=found.snippet,
+        score=found.score,
+    )
+
+
+def list_documents(service: AssistantService, query: DocumentQuery) -> DocumentPage:
+    matched, facets = _matched(service, query)
+    sort, order = _ordering(query)
     page = matched[query.offset : query.offset + query.limit]
-    return DocumentPage(total=len(matched), offset=query.offset, limit=query.limit, results=page, facets=facets)
+    return DocumentPage(
+        total=len(matched),
+        offset=query.offset,
+        limit=query.limit,
+        results=page,
+        facets=facets,
+        sort=sort,
+        order=order,
+    )
+
+
+EXPORT_COLUMNS = (
+    "id",
+    "title",
+    "doc_type",
+    "body",
+    "date",
+    "year",
+    "dnr",
+    "pages",
+    "paragraphs",
+    "source_file",
+    "match_paragraph_id",
+    "match_snippet",
+)
+DNR_SEPARATOR = "; "
+
+
+def export_csv(service: AssistantService, query: DocumentListQuery) -> str:
+    """The whole list (every page) in its order as CSV: one row per document, the columns of
+    `EXPORT_COLUMNS` (the JSON fields; `dnr` joined with `; `, the match as two columns)."""
+    matched, _ = _matched(service, query)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(EXPORT_COLUMNS)
+    for d in matched:
+        writer.writerow(
+            [
+                d.id,
+                d.title,
+                d.doc_type,
+                d.body or "",
+                d.date or "",
+                d.year or "",
+                DNR_SEPARATOR.join(d.dnr),
+                d.pages,
+                d.paragraphs,
+                d.source_file,
+                d.match.paragraph_id if d.match else "",
+                d.match.snippet if d.match else "",
+            ]
+        )
+    return buffer.getvalue()
 
 
 def get_document(service: AssistantService, doc_id: str) -> Document | None:

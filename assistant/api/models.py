@@ -163,8 +163,13 @@ class RemisserResponse(BaseModel):
 
 
 # --- documents ----------------------------------------------------------------------------------------------
-class DocumentQuery(BaseModel):
-    """Filters and paging of `GET /v1/documents`. Unknown parameters are rejected."""
+DocumentSort = Literal["relevance", "date", "title", "doc_type", "body"]
+SortOrder = Literal["asc", "desc"]
+
+
+class DocumentListQuery(BaseModel):
+    """Filters and order of the document list (`GET /v1/documents/export` takes these). Unknown parameters
+    are rejected."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -175,15 +180,46 @@ class DocumentQuery(BaseModel):
     year_from: int | None = Field(None, ge=1900, le=2100)
     year_to: int | None = Field(None, ge=1900, le=2100)
     dnr: FilterText | None = Field(None, description="A diarienummer in any common spelling.")
-    q: str | None = Field(None, max_length=500, description="Words that must occur in title, body, dnr or file name.")
-    offset: int = Field(0, ge=0, le=1_000_000)
-    limit: int = Field(50, ge=1, le=500)
+    q: str | None = Field(
+        None,
+        max_length=500,
+        description="Words that must each occur in the document: in its title, body, type, dnr or file name, or "
+        "in its text (the lexical index, with the Swedish analysis of search: stems and compound parts, so "
+        "`pulsmätningar` finds a text saying `pulsmätningarna`). Documents matched in their text carry `match`, "
+        "the best-matching paragraph.",
+    )
+    sort: DocumentSort | None = Field(
+        None,
+        description="Order of the whole list, before paging: `relevance` (the best paragraph's BM25 score; the "
+        "default with `q`), `date` (the default without), `title`, `doc_type` or `body`. Documents without the "
+        "value come last either way.",
+    )
+    order: SortOrder | None = Field(
+        None, description="`desc` by default for `relevance` and `date`, `asc` for the others."
+    )
 
     @model_validator(mode="after")
-    def _years_in_order(self) -> DocumentQuery:
+    def _years_in_order(self) -> DocumentListQuery:
         if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
             raise ValueError("year_from must not be after year_to")
         return self
+
+
+class DocumentQuery(DocumentListQuery):
+    """Filters, order and paging of `GET /v1/documents`."""
+
+    offset: int = Field(0, ge=0, le=1_000_000)
+    limit: int = Field(50, ge=1, le=500)
+
+
+class DocumentMatch(BaseModel):
+    """Where a document's text matched the list's `q`: its best paragraph."""
+
+    paragraph_id: str = Field(..., description="Full paragraph id: `<doc>#<section>.p<n>`.")
+    section: str = Field("", description="The heading of the paragraph's section.")
+    pages: list[int] = Field(default_factory=list)
+    snippet: str = Field(..., description="The paragraph, cut around the first matching word.")
+    score: float = Field(..., description="BM25 score of the paragraph's chunk for the words of `q`.")
 
 
 class DocumentSummary(BaseModel):
@@ -197,6 +233,9 @@ class DocumentSummary(BaseModel):
     paragraphs: int
     pages: int
     source_file: str
+    match: DocumentMatch | None = Field(
+        None, description="With `q`: the best-matching paragraph, when the words occur in the text."
+    )
 
 
 INSTRUCTION_WARNING = (
@@ -247,6 +286,8 @@ class DocumentPage(BaseModel):
     limit: int
     results: list[DocumentSummary]
     facets: Facets
+    sort: DocumentSort = Field("date", description="The order applied to the whole list.")
+    order: SortOrder = "desc"
 
 
 class UploadResult(BaseModel):

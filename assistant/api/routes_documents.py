@@ -7,7 +7,7 @@ import mimetypes
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, UploadFile
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 
 from assistant.api.auth import require_admin, require_reader
 from assistant.api.errors import ApiError, responses
@@ -15,16 +15,26 @@ from assistant.api.library import (
     MAX_FILES,
     Incoming,
     document_count,
+    export_csv,
     get_document,
     list_documents,
     source_file,
 )
-from assistant.api.models import DeleteResponse, DocumentPage, DocumentQuery, DocumentView, UploadResponse
+from assistant.api.models import (
+    DeleteResponse,
+    DocumentListQuery,
+    DocumentPage,
+    DocumentQuery,
+    DocumentView,
+    UploadResponse,
+)
 from assistant.api.state import ApiState, get_state
 from ingest.readers import SUPPORTED
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 MB = 1_048_576
+EXPORT_NAME = "dokument.csv"
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 
 
 def _not_found(doc_id: str) -> ApiError:
@@ -35,11 +45,32 @@ def _not_found(doc_id: str) -> ApiError:
     "",
     response_model=DocumentPage,
     dependencies=[Depends(require_reader)],
-    summary="List documents, with facets",
+    summary="List documents, with facets; search their text; sort and page the whole list",
     responses=responses(401, 422, 503),
 )
 def documents(query: Annotated[DocumentQuery, Query()], state: ApiState = Depends(get_state)) -> DocumentPage:
     return list_documents(state.service(), query)
+
+
+@router.get(
+    "/export",
+    dependencies=[Depends(require_reader)],
+    summary="The document list as CSV",
+    description="Every document the filters and `q` of `GET /v1/documents` match, in its `sort` and `order`, "
+    "without paging. Columns: the fields of a listed document (`dnr` joined with `; `), and the best-matching "
+    "paragraph's id and snippet when `q` matched the text.",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "UTF-8 CSV with a header row."},
+        **responses(401, 422, 503),
+    },
+)
+def export(query: Annotated[DocumentListQuery, Query()], state: ApiState = Depends(get_state)) -> Response:
+    return Response(
+        export_csv(state.service(), query),
+        media_type=CSV_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{EXPORT_NAME}"'},
+    )
 
 
 @router.get(

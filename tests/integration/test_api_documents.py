@@ -71,7 +71,8 @@ def test_list_has_every_document_with_fields_and_facets(client: TestClient) -> N
         ({"year_from": 2025, "year_to": 2025}, set(SEED_FILES)),
         ({"year_to": 2024}, set()),
         ({"q": "anhörigstöd"}, {SEED_FILES[2]}),
-        ({"q": "KÄRNKRAFT yttrande"}, {SEED_FILES[0]}),
+        ({"q": "KÄRNKRAFT yttrande"}, {SEED_FILES[0], SEED_FILES[1]}),  # the tjänsteskrivelse's text says both
+        ({"q": "KÄRNKRAFT tjänsteutlåtande"}, {SEED_FILES[1]}),
     ],
 )
 def test_filters(client: TestClient, params: dict[str, Any], expected: set[str]) -> None:
