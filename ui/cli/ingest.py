@@ -134,7 +134,16 @@ def _show(
             out.print(f"{indent}  [green]{doc.id}#{p.id}[/green]{pages} {p.text[:160]}", highlight=False)
 
 
+def _reindex() -> None:
+    """Rebuild the lexical index from Chroma alone and publish it for every process sharing the data dir."""
+    ingestor = _ingestor()
+    with ingestor.session(wait=True):
+        index = ingestor.rebuild_lexical()
+    console.print(f"lexical index rebuilt: {len(index.ids)} chunks")
+
+
 def register(app: typer.Typer) -> None:
     app.command("ingest")(_ingest)
+    app.command("reindex")(_reindex)
     app.command("docs")(_docs)
     app.command("show")(_show)
