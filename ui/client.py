@@ -22,6 +22,7 @@ DOWN = "Tjänsten svarar inte just nu. Försök igen om en stund eller be den so
 SLOW = "Tjänsten svarar inte just nu (den tog för lång tid på sig). Försök igen om en stund."
 BROKEN = "Tjänsten skickade ett svar som inte gick att läsa. Försök igen om en stund."
 AUTH = "Tjänsten nekade åtkomst: kontrollera API-nyckeln (REMISS_API_KEY)."
+PAGING = ("offset", "limit")  # parameters of a list page that the export does not take
 
 
 class ApiError(Exception):
@@ -227,7 +228,14 @@ class ApiClient:
             "documents": documents,
             "total": data.get("total", len(documents)),
             "facets": data.get("facets"),
+            "sort": data.get("sort"),
+            "order": data.get("order"),
         }
+
+    def documents_csv(self, params: dict[str, Any] | None = None) -> bytes:
+        """The whole document list (no paging) as CSV, for the filters, `q`, `sort` and `order` in `params`."""
+        clean = {k: v for k, v in (params or {}).items() if v not in (None, "", []) and k not in PAGING}
+        return self._request("GET", "/v1/documents/export", params=clean, timeout=60.0).content
 
     def document(self, doc_id: str) -> Document:
         document: Document = self._parse(Document, self._json("GET", f"/v1/documents/{doc_id}"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import mimetypes
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -46,10 +46,12 @@ def table(
     key: str | None = None,
     selectable: bool = False,
     links: dict[str, str] | None = None,
+    height: int | None = None,
 ) -> Any:
     """A full-width table of text columns with fixed widths (no horizontal scrolling on a laptop);
     `selectable` lets the user pick one row (the selection is in the returned event); `links` makes columns
-    links (their values URLs) shown with the given text."""
+    links (their values URLs) shown with the given text; `height` in pixels (default: Streamlit's, which
+    scrolls after about ten rows)."""
     config = {name: st.column_config.TextColumn(width=width) for name, width in widths.items()}
     for name, text in (links or {}).items():
         config[name] = st.column_config.LinkColumn(width=widths.get(name), display_text=text)
@@ -61,9 +63,10 @@ def table(
             selection_mode="single-row",
             hide_index=True,
             width="stretch",
+            height=height or "auto",
             column_config=config,
         )
-    return st.dataframe(rows, key=key, hide_index=True, width="stretch", column_config=config)
+    return st.dataframe(rows, key=key, hide_index=True, width="stretch", height=height or "auto", column_config=config)
 
 
 def inject_css() -> None:
@@ -84,17 +87,23 @@ def download_original(doc: Document, key: str) -> None:
     """A download button for the original file; the bytes are fetched only when clicked."""
     name = PurePath(doc.source_file).name or f"{doc.id}.{doc.format}"
     mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    lazy_download(f"Ladda ner originalet ({name})", lambda: client().source(doc.id, name).content, name, mime, key)
 
-    def fetch() -> bytes:
+
+def lazy_download(label: str, fetch: Callable[[], bytes], file_name: str, mime: str, key: str) -> None:
+    """A download button whose bytes come from the API only when it is clicked (an API failure shows its
+    Swedish message)."""
+
+    def data() -> bytes:
         try:
-            return client().source(doc.id, name).content
+            return fetch()
         except ApiError as exc:
             raise RuntimeError(exc.message) from exc
 
     st.download_button(
-        f"Ladda ner originalet ({name})",
-        data=fetch,
-        file_name=name,
+        label,
+        data=data,
+        file_name=file_name,
         mime=mime,
         key=key,
         icon=":material/download:",

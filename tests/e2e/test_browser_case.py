@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,10 +11,8 @@ import pytest
 from ingest.pipeline import Ingestor
 from tests.api_helpers import fresh_data_dir, settings_for
 from tests.e2e.test_browser import ARGS, ARTIFACTS, CHROMIUM
+from tests.e2e.ui_server import running_ui
 from tests.integration.test_ui_case import DNR, PDF_NAME, PDF_WORDS, two_page_pdf
-from tests.integration.test_ui_pages import running_api
-from tests.processes import free_port, served
-from ui.cli.up import streamlit_command
 
 pytestmark = [
     pytest.mark.browser,
@@ -30,13 +27,8 @@ def ui_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     pdf.write_bytes(two_page_pdf())
     settings = settings_for(data_dir)
     assert Ingestor(settings).ingest([pdf]).count("added") == 1
-    port = free_port()
-    with running_api(settings) as api_url:
-        env = {**os.environ, "REMISS_API_URL": api_url, "REMISS_DATA_DIR": str(data_dir)}
-        env.pop("REMISS_API_KEY", None)
-        url = f"http://127.0.0.1:{port}"
-        with served(streamlit_command(port, "127.0.0.1"), f"{url}/_stcore/health", data_dir / "ui.log", env=env):
-            yield url
+    with running_ui(settings) as url:
+        yield url
 
 
 def test_case_page_from_a_link_and_a_pdf_hit_opening_at_its_page(ui_url: str) -> None:
