@@ -18,6 +18,10 @@ ABBREVIATIONS = {
     "osv",
     "ca",
     "kap",
+    "kungl",  # Kungl. Tekniska högskolan
+    "avd",
+    "bil",
+    "ang",
     "nr",
     "dnr",
     "jfr",

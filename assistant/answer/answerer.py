@@ -30,7 +30,8 @@ class ExtractiveAnswerer:
         evidence = {"support": round(ex.support, 3), "focus": round(ex.focus, 3)}
         case_lookup = bool(p.dnr)  # a known dnr names the case itself
         missing = extractive.missing_member(p, ex) or extractive.missing_evidence(p, ex)
-        if missing or (not extractive.covers(ex, self.abstain_threshold) and not case_lookup):
+        answered = case_lookup or extractive.names_member(p, ex)
+        if missing or (not extractive.covers(ex, self.abstain_threshold) and not answered):
             answer = self.abstain(p, ranked, missing)
             answer.reading = {"evidence": evidence}
             return answer

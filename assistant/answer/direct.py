@@ -8,6 +8,7 @@ import re
 
 from assistant.answer import evidence as ev
 from assistant.answer.sentences import Candidate
+from assistant.organisations import named_in
 from ingest.dates import DATE, to_iso
 from ingest.parties import parties_in, people_in
 
@@ -41,9 +42,9 @@ def line(kind: str, top: Candidate, n: int, names: list[str]) -> str | None:
     if kind == "reservation":
         return _statement(top, n)
     if kind == "membership" and top.doc.doc_type == "remiss":
-        named = [x for x in names if x.lower() in text.lower()]
+        named = named_in(text, names)
         if named:
-            return f"Ja — {named[0]} står bland remissinstanserna: ”{text.strip()}” [{n}]"
+            return f"Ja — {named} står bland remissinstanserna: ”{text.strip()}” [{n}]"
     if kind == "dnr":
         m = ev.DNR_RE.search(text)
         if m:

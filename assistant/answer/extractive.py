@@ -15,7 +15,7 @@ from assistant.answer import weights as w
 from assistant.answer.sentences import Candidate, select
 from assistant.catalog import Catalog
 from assistant.labels import TYPE_LABEL
-from assistant.mentions import organisations_in_question
+from assistant.organisations import named_in
 from assistant.query import QueryPlan
 from assistant.retrieve import Scored
 from assistant.schemas import Citation
@@ -93,15 +93,24 @@ def missing_member(plan: QueryPlan, extraction: Extraction) -> str | None:
     """For "fick X remissen?": X must be on the remiss's own list (a remiss page); otherwise say so."""
     if plan.answer_type != "membership":
         return None
-    orgs = organisations_in_question(plan.text)
     remiss = next((r.doc for r in extraction.ranked if r.doc.doc_type == "remiss"), None)
-    if not orgs or remiss is None:
+    if not plan.organisations or remiss is None:
         return None
-    text = remiss.text.lower()
-    for spellings in orgs:
-        if not any(s.lower() in text for s in spellings):
+    for spellings in plan.organisations:
+        if named_in(remiss.text, spellings) is None:
             return f"{spellings[0]} står inte bland remissinstanserna i ”{remiss.title}”."
     return None
+
+
+def names_member(plan: QueryPlan, extraction: Extraction) -> bool:
+    """A membership answer whose first quote names the organisation asked about: the answer, even when the
+    question's other words (an acronym, a short form) occur nowhere in the text."""
+    top = extraction.chosen[0].text if extraction.chosen else ""
+    return (
+        plan.answer_type == "membership"
+        and bool(plan.organisations)
+        and named_in(top, plan.organisation_spellings) is not None
+    )
 
 
 SUMMARY_HEADINGS = ("sammanfattning", "ärendet", "remissen i sammanfattning", "bakgrund", "förslag till beslut")
@@ -168,7 +177,7 @@ def compose(plan: QueryPlan, chosen: list[Candidate]) -> tuple[str, list[Citatio
 def _direct_line(plan: QueryPlan, chosen: list[Candidate], numbers: dict[int, int]) -> str | None:
     if not chosen or id(chosen[0]) not in numbers:
         return None
-    names = [n for spellings in organisations_in_question(plan.text) for n in spellings] + plan.bodies
+    names = plan.organisation_spellings + plan.bodies
     return direct.line(ev.kind_of(plan.answer_type, plan.wants_dnr), chosen[0], numbers[id(chosen[0])], names)
 
 

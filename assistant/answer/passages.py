@@ -18,6 +18,7 @@ import numpy as np
 from assistant.answer import evidence as ev
 from assistant.answer import weights as w
 from assistant.catalog import Catalog
+from assistant.organisations import named_in
 from assistant.query import QueryPlan, Term
 from assistant.retrieve import Scored
 from ingest.analyzer import analyze
@@ -214,7 +215,9 @@ def _rank_document(
         score = coverage * prior * paragraph_prior(kind, item)
         if item.paragraph.id in in_hits:
             score *= w.CHUNK_HIT_BONUS
-        if plan.answer_type == "membership" and ev.names_any(item.paragraph.text, plan.organisations or plan.places):
+        if plan.answer_type == "membership" and named_in(
+            item.paragraph.text, plan.organisation_spellings or plan.places
+        ):
             score *= w.NAMED_MEMBER_BOOST
         out.append(RankedParagraph(dt.doc, item, score, coverage, focus, support, weights, frozenset(topic)))
     return out

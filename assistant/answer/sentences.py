@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from assistant.answer import evidence as ev
 from assistant.answer import weights as w
 from assistant.answer.passages import RankedParagraph, _found, weighted_coverage
+from assistant.organisations import named_in
 from assistant.query import QueryPlan
 from ingest.analyzer import analyze
 from ingest.models import Document, Paragraph
@@ -66,7 +67,7 @@ def candidates(plan: QueryPlan, ranked: list[RankedParagraph]) -> list[Candidate
                 tokens = frozenset(analyze(sentence))
             relative = own / rp.coverage if rp.coverage > 0 else 0.0
             score = rp.score * (w.SENTENCE_OWN_SHARE * min(1.0, relative) + (1 - w.SENTENCE_OWN_SHARE))
-            named = kind == "membership" and ev.names_any(sentence, plan.organisations or plan.places)
+            named = kind == "membership" and named_in(sentence, plan.organisation_spellings or plan.places) is not None
             holds = named or ev.has_evidence(kind, sentence)
             if holds:
                 score *= w.EVIDENCE_BOOST

@@ -23,8 +23,9 @@ _RULES: list[tuple[AnswerType, re.Pattern[str]]] = [
     (
         "membership",
         re.compile(
-            r"remissinstans|\bfick (\w+ ){0,4}(remissen|möjlighet att yttra)|(skickades|sändes|remitterades) "
-            r"(\w+ ){0,3}till|\bbland (remiss)?mottagarna|\bfanns? (\w+ ){0,3}med på (remiss)?listan",
+            r"remissinstans|sändlista|remisslista|\bfick (\w+ ){0,4}(remissen|remiss\b|möjlighet att yttra)"
+            r"|\bfick \w+ .{0,80} på remiss\b|(skickades|sändes|remitterades) "
+            r"(\w+ ){0,3}till|\bbland (remiss)?mottagarna|\bfanns? (\w+ ){0,3}med på (sänd|remiss)?listan",
             re.I,
         ),
     ),

@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.bodies import bodies_in_question
-from assistant.mentions import acronyms_in_question, organisations_in_question, places_in_question
+from assistant.mentions import places_in_question
+from assistant.organisations import spellings_in_question
 from assistant.query.answer_type import answer_type_of
 from assistant.schemas import AnswerType, Filters, Turn
 from ingest import dnr as dnr_mod
@@ -109,7 +110,12 @@ class QueryPlan:
     wants_dnr: bool = False  # asks for a diarienummer
     named_subjects: list[str] = field(default_factory=list)  # subjects of documents the question names
     places: list[str] = field(default_factory=list)  # municipalities and regions the question names
-    organisations: list[str] = field(default_factory=list)  # ... as a list may spell them ("X kommun")
+    # each organisation the question names, as the spellings a list may use ("X kommun", "IVO" -> "Inspektionen …")
+    organisations: list[list[str]] = field(default_factory=list)
+
+    @property
+    def organisation_spellings(self) -> list[str]:
+        return [s for spellings in self.organisations for s in spellings]
 
     @property
     def tokens(self) -> list[str]:
@@ -211,6 +217,5 @@ def plan(question: str, filters: Filters | None = None, history: list[Turn] | No
         wants_dnr=bool(DNR_WORDS.search(question)),
         named_subjects=named_subjects(question),
         places=places_in_question(question),
-        organisations=[n for spellings in organisations_in_question(question) for n in spellings]
-        + acronyms_in_question(question),
+        organisations=spellings_in_question(question),
     )
