@@ -23,6 +23,7 @@ from ingest.models import Chunk, Document, DocumentFields
 from ingest.settings import IngestSettings
 
 BATCH = 4000
+PAGE = 10_000  # rows per read: one unpaged read of tens of thousands of ids exceeds SQLite's variable limit
 
 
 def make_client(settings: IngestSettings) -> Any:
@@ -196,8 +197,10 @@ class Store:
     # --- reading ---------------------------------------------------------------------------------
     def manifest(self) -> dict[str, dict[str, Any]]:
         """Committed documents: id -> metadata (source_path, content_hash, …)."""
-        got = self.documents.get(where={"committed": True}, include=["metadatas"])
-        return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"] or [], strict=False)}
+        out: dict[str, dict[str, Any]] = {}
+        for got in _pages(self.documents, {"committed": True}, ["metadatas"]):
+            out.update({i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"] or [], strict=False)})
+        return out
 
     def committed_anywhere(self) -> set[str]:
         """Ids of committed documents in every namespace of this store (other embedders share the data dir's
@@ -206,8 +209,8 @@ class Store:
         for collection in self.client.list_collections():
             name = collection if isinstance(collection, str) else collection.name
             if name.endswith("-documents"):
-                got = self.client.get_collection(name).get(where={"committed": True}, include=[])
-                ids.update(got["ids"])
+                for got in _pages(self.client.get_collection(name), {"committed": True}, []):
+                    ids.update(got["ids"])
         return ids
 
     def generation(self) -> str:
@@ -253,3 +256,14 @@ class Store:
         ids = got["ids"][0]
         distances = (got["distances"] or [[]])[0]
         return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=False)]
+
+
+def _pages(collection: Any, where: dict[str, Any], include: list[str]) -> Iterator[dict[str, Any]]:
+    """A filtered read in pages of `PAGE` rows."""
+    offset = 0
+    while True:
+        got = collection.get(where=where, include=include, limit=PAGE, offset=offset)
+        if not got["ids"]:
+            return
+        yield got
+        offset += len(got["ids"])
