@@ -19,9 +19,7 @@ ABBREVIATIONS = {
     "ca",
     "kap",
     "kungl",  # Kungl. Tekniska högskolan
-    "avd",
     "bil",
-    "ang",
     "nr",
     "dnr",
     "jfr",
