@@ -62,7 +62,12 @@ def grow(ingestor: Any, target: int) -> int:
                     for text, old, new in zip(docs["documents"] or [], docs["ids"], new_docs, strict=True)
                 ],
                 metadatas=[
-                    {**m, "year": int(m.get("year") or 0) + shift if m.get("year") else 0}
+                    {
+                        **m,
+                        "year": int(m.get("year") or 0) + shift if m.get("year") else 0,
+                        # its own path: an ingest of the original would otherwise retire copies as old versions
+                        "source_path": f"{m.get('source_path', '')}{COPY}{copy:03d}",
+                    }
                     for m in docs["metadatas"] or []
                 ],
             )
