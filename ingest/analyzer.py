@@ -35,7 +35,7 @@ EXTRA_STOP = {
     "enligt",
 }
 STOPWORDS = set(STOPWORDS_SWEDISH) | EXTRA_STOP
-ANALYZER_VERSION = "4"  # bump when tokens change: stored lexical indexes are then rebuilt
+ANALYZER_VERSION = "5"  # bump when tokens change: stored lexical indexes are then rebuilt
 MIN_PART = 4
 MIN_ZIPF = 2.0
 SUFFIX_LIKE = {
@@ -153,7 +153,17 @@ LEMMAS = {
     **dict.fromkeys(("ersätter", "ersatte", "ersatt", "ersätts", "ersattes", "ersätta"), "ersätt"),
     **dict.fromkeys(("justerade", "justerar", "justerat", "justera", "justerare", "justeras"), "juster"),
     **dict.fromkeys(("undertecknade", "undertecknat", "undertecknar", "underteckna", "undertecknad"), "underteckn"),
+    **dict.fromkeys(
+        ("föredra", "föredrar", "föredrog", "föredragit", "föredragits", "föredragen", "föredragande", "föredragning"),
+        "föredra",
+    ),
+    # Snowball reads the s of "instans" as an ending: the singular and the plural would not meet
+    **dict.fromkeys(
+        ("remissinstans", "remissinstansen", "remissinstanser", "remissinstanserna", "remissinstansens"),
+        "remissinstans",
+    ),
 }
+PASSIVE_SUPINE = "ats"  # "fattats", "behandlats": Snowball keeps -at (fattat) where -ade goes (fattade -> fatt)
 
 
 @lru_cache(maxsize=300_000)
@@ -162,6 +172,8 @@ def stem(word: str) -> str:
     and a few irregular forms (föreslog, förslag -> föreslå)."""
     if word in LEMMAS:
         return LEMMAS[word]
+    if len(word) > 6 and word.endswith(PASSIVE_SUPINE):
+        word = word[: -len(PASSIVE_SUPINE)] + "a"  # fattats -> fatta: the stem of fattade, fattar, fatta
     if len(word) > 5 and word.endswith("n") and word[-2] in "aeiouyåäö" and word[-2:] != "en":
         base = word[:-1]
         if _known(base) >= 2.5 or any(_known(p) >= 2.5 for p in split_compound(base)[-1:]):

@@ -25,7 +25,7 @@ STATEMENT_LABEL = {"särskilt uttalande", "reservation", "protokollsanteckning",
 def line(kind: str, top: Candidate, n: int, names: list[str]) -> str | None:
     """The direct line for the best quote `top` (cited as [n]), or None when the quote holds no such fact."""
     text = top.text
-    if kind in ("date", "validity"):
+    if kind == "date" or (kind == "validity" and ev.holds_kind(kind, text)):
         m = DATE.search(text)
         if m:
             iso = to_iso(m.group(1))
@@ -35,10 +35,13 @@ def line(kind: str, top: Candidate, n: int, names: list[str]) -> str | None:
         m = _AMOUNT.search(text)
         if m:
             return f"Svar: {m.group(0).strip()} [{n}]"
-    if kind == "vote":
+    if kind in ("vote", "procedure"):
         m = _VOTE_COUNT.search(text)
         if m:
             return f"Omröstning: {m.group(1)} ja-röster mot {m.group(2)} nej-röster [{n}]"
+        procedure = ev.PROCEDURE.search(text) if kind == "procedure" else None
+        if procedure and procedure.group("count") and procedure.group("count").lower() == "ett":
+            return f"Ingen omröstning: det fanns ett förslag till beslut [{n}]"
     if kind == "reservation":
         return _statement(top, n)
     if kind == "membership" and top.doc.doc_type == "remiss":

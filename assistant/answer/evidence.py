@@ -10,7 +10,7 @@ from ingest.analyzer import analyze
 from ingest.dates import DATE, to_iso
 from ingest.dnr import DNR_RE
 
-FACT_TYPES = {"date", "number", "person", "vote", "membership", "validity", "definition", "dnr"}
+FACT_TYPES = {"date", "number", "person", "vote", "procedure", "membership", "validity", "definition", "dnr"}
 
 # Section headings (prefixes, lower case) where an answer of each type is usually written.
 SECTIONS: dict[str, tuple[str, ...]] = {
@@ -30,6 +30,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     ),
     "decision": ("beslut", "förslag till beslut", "förvaltningens förslag till beslut", "domslut", "beslutsgång"),
     "vote": ("omröstning", "votering", "beslutsgång", "propositionsordning", "omröstningsresultat"),
+    "procedure": ("omröstning", "votering", "beslutsgång", "propositionsordning", "omröstningsresultat"),
     "reservation": ("reservation", "särskilt uttalande", "protokollsanteckning", "ersättaryttrande", "yrkanden"),
     "reason": ("motivering", "skäl", "skälen för", "mark- och miljööverdomstolens skäl", "bedömning", "överväganden"),
     "membership": ("remissinstanser", "sändlista", "remisslista"),
@@ -64,6 +65,13 @@ _DECISION = re.compile(
 _VOTE = re.compile(
     r"\b(ja-röst\w*|nej-röst\w*|\d+\s+röster|röst(ade|ar|er)|omröstning\w*|votering\w*|avstod|avstår)\b", re.I
 )
+# How a protokoll says a matter was decided without a vote: one proposal, and the chair finds it carried.
+PROCEDURE = re.compile(
+    r"\b(?:konstaterar|finner) att det finns (?P<count>ett|två|tre|fyra) förslag"
+    r"|\bfinner att (?:nämnden|styrelsen|utskottet|arbetsutskottet|kommunstyrelsen|fullmäktige|\w+nämnden)"
+    r" (?:har )?(?:bifaller|bifallit|beslutar|beslutat|avslår|avslagit|antar|godkänner)",
+    re.I,
+)
 _STATEMENT = re.compile(
     r"\b(reserver\w*|reservation\w*|särskilt uttalande|särskilda uttalande\w*|protokollsanteckning\w*"
     r"|ersättaryttrande\w*)\b|\((S|M|V|C|L|KD|MP|SD|Fi)\)",
@@ -75,7 +83,53 @@ _NUMBER = re.compile(
     r"|\bvar (annan|tredje|fjärde) (vecka|månad)|\b\d+\b",
     re.I,
 )
-_PERSON = re.compile(r"\b[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäö]+)? (?:[A-ZÅÄÖÉ][a-zåäöéü]+ )?[A-ZÅÄÖÉ][a-zåäöéü]+\b")
+# A person named where a document says who did what: a role or title before the name ("funktionschefen Nina
+# Kiani Janson", "Ordförande Tommy Rydfeldt (L)"), the role after it ("Matti Ekensten, lokalutvecklare"), a
+# name linked to its e-mail address ("[Sophie Ahlstrand](mailto:…)"), or the contact after the letterhead's
+# postal address ("434 81 Kungsbacka Matti Ekensten"), the agent of a passive ("Målet har föredragits av Harry
+# Hodzic"), a politician with a party ("Lisa Andersson (M)"). Two capitalised words alone are as often a place or a
+# body ("Region Halland", "Mark Nordväst") and are not taken as a person.
+_NAME_WORD = r"[A-ZÅÄÖÉ][a-zåäöéüø]+(?:[A-ZÅÄÖ][a-zåäöéüø]+)?(?:-[A-ZÅÄÖ][a-zåäöéüø]+)?"  # Eld, McCabe, Rane-Andersson
+_NAME = rf"{_NAME_WORD}(?: {_NAME_WORD}){{1,2}}"
+_ROLE = (
+    r"(?:\w*(?:chef|chefen|direktör|direktören|arkitekt|arkitekten|ingenjör|ingenjören|jurist|juristen|fiskal"
+    r"|fiskalen|rådman|rådmannen|handläggare|handläggaren|sekreterare|sekreteraren|strateg|strategen|utredare"
+    r"|utredaren|samordnare|samordnaren|controller|ekonom|ekonomen|utvecklare|utvecklaren|ordförande|ordföranden"
+    r"|föredragande|ledamot|ledamoten|ledamöterna|justerare|kansliråd|kanslirådet|departementsråd|sakkunnig"
+    r"|sakkunnige|notarie|notarien|assessor|assessorn|kommunalråd|regionråd|borgarråd|borgarrådet|borgarråden|inspektör|inspektören|planerare"
+    r"|planeraren))"
+)
+_PERSON = re.compile(
+    rf"(?i:\b{_ROLE}) ({_NAME})\b|\b({_NAME}), (?i:{_ROLE})\b|\[({_NAME})\]\(mailto:"
+    rf"|\b\d{{3}} \d{{2}} [A-ZÅÄÖ]\w+ ({_NAME})\b"
+    rf"|\b({_NAME}) \((?:S|M|V|C|L|KD|MP|SD|Fi)\)"
+    rf"|\b(?:har|hade|har inte|blev|är) \w+(?:ts|ats|its|des|ades) av ({_NAME})\b"  # "Målet har föredragits av …"
+)
+_ROLE_WORD = re.compile(rf"(?i:\b{_ROLE}\b)")
+_NAMES_ONLY = re.compile(rf"^\s*{_NAME}(?:\s+{_NAME}){{0,3}}\s*$")
+_ORGANISATION_WORD = re.compile(
+    r"(?i:kommun|region|nämnd|styrelse|förvaltning|utskott|fullmäktige|verket|myndighet|departement|länsstyrelse"
+    r"|domstol|tingsrätt|besöksadress|telefon|bilaga|beslut)"
+)
+_ROLE_LINE = re.compile(rf"^\s*(?:(?i:tf|tillförordnad|t\.f\.|biträdande)\s+)?(?i:{_ROLE})\b")
+
+
+def names_person(text: str) -> bool:
+    """The text names a person in one of the forms above; a "name" made of titles or body words
+    ("Förvaltningschef Enhetschef Ekonomi") is none."""
+    for m in _PERSON.finditer(text):
+        name = next((g for g in m.groups() if g), m.group(0))
+        if not _ROLE_WORD.search(name) and not _ORGANISATION_WORD.search(name):
+            return True
+    return False
+
+
+def is_signature(names: str, role_line: str) -> bool:
+    """A signature block: a line of names only (one to four people) followed by their titles ("Märta Lycken
+    Karin Nielsen" / "Tf Förvaltningschef Enhetschef Ekonomi & Administration")."""
+    return bool(_NAMES_ONLY.match(names) and not _ORGANISATION_WORD.search(names) and _ROLE_LINE.match(role_line))
+
+
 _DEFINITION = re.compile(
     r"\b(avses|menas|definieras|definition|innebär|betyder|utgörs av|samlingsbegrepp|som begrepp|omfattar|avser)\b",
     re.I,
@@ -87,7 +141,7 @@ _DEFINES = re.compile(
 )
 _VALIDITY = re.compile(
     r"\b(ersätter|ersätts|gäller (från|till|fr\.o\.m|t\.o\.m|tills|under)|giltig\w*|träder i kraft|trädde i kraft"
-    r"|upphör|antagen|antogs|reviderad|fastställd|beslutad|gäller)\b",
+    r"|upphör|antagen|antogs|reviderad|fastställd|beslutad|gäller|tills vidare)\b",
     re.I,
 )
 _REASON = re.compile(
@@ -117,10 +171,11 @@ HAS: dict[str, re.Pattern[str]] = {
 _TYPE_WORDS: dict[str, str] = {
     "date": "datum daterad daterat dag remisstid remisstiden senast svarsdag",
     "number": "antal belopp summa kronor procent stor stort stora mycket många hög högt höga lång långt ofta",
-    "person": "vem undertecknade undertecknat handläggare",
+    "person": "vem undertecknade undertecknat underskrift signerade skrev handläggare kontakta kontaktperson",
     "vote": "omröstning omröstningen votering voteringen röstade röster",
+    "procedure": "omröstning omröstningen votering voteringen röstade röster",
     "definition": "definieras definition menas avses begreppet",
-    "validity": "gäller gälla giltig ersätter ersattes",
+    "validity": "gäller gälla giltig",  # "ersätter" is content: only a text that says what it replaces holds it
     "reason": "skäl skälet anledning anledningen motivering motiverade",
     "decision": "beslutade beslut beslutet föreslog föreslår förslag",
     "stance": "synpunkter synpunkt inställning ställde ställer ställning",
@@ -134,8 +189,11 @@ def type_words(kind: str) -> frozenset[str]:
     return frozenset(analyze(_TYPE_WORDS.get(kind, ""), split=False))
 
 
-def kind_of(answer_type: str, wants_dnr: bool) -> str:
-    """The evidence looked for: the answer type, or a diarienummer for an open question asking for one."""
+def kind_of(answer_type: str, wants_dnr: bool, vote_whether: bool = False) -> str:
+    """The evidence looked for: the answer type, a diarienummer for an open question asking for one, or how a
+    matter was decided for "blev det omröstning?" (a question that does not presuppose a vote)."""
+    if answer_type == "vote" and vote_whether:
+        return "procedure"
     return "dnr" if wants_dnr and answer_type == "open" else answer_type
 
 
@@ -145,8 +203,20 @@ def has_evidence(answer_type: str, text: str) -> bool:
         return bool(DATE.search(text))
     if answer_type == "validity":
         return bool(_VALIDITY.search(text) or DATE.search(text))
+    if answer_type == "person":
+        return names_person(text)
+    if answer_type == "procedure":  # how it was decided answers "blev det omröstning?" also when there was none
+        return bool(_VOTE.search(text) or PROCEDURE.search(text))
     pattern = HAS.get(answer_type)
     return bool(pattern and pattern.search(text))
+
+
+def holds_kind(answer_type: str, text: str) -> bool:
+    """The text holds what the question's type words ask for, so it satisfies them whatever its wording. A
+    bare date does not say how long a document is valid ("Dokumentet beslutades den: …" is no "gäller")."""
+    if answer_type == "validity":
+        return bool(_VALIDITY.search(text))
+    return has_evidence(answer_type, text)
 
 
 def section_fits(answer_type: str, headings: list[str], section_kind: str) -> bool:

@@ -74,17 +74,25 @@ def covers(extraction: Extraction, threshold: float) -> bool:
 
 # Answer types whose answer has a form the text must show: a party statement, a vote count. When the
 # quoted passages show no such thing, the archive does not hold what was asked.
-EVIDENCE_REQUIRED = {"reservation": "reservation eller partiuttalande", "vote": "omröstning"}
+EVIDENCE_REQUIRED = {
+    "reservation": "reservation eller partiuttalande",
+    "vote": "omröstning",
+    "procedure": "omröstning eller beslutsgång",
+}
 
 
 def missing_evidence(plan: QueryPlan, extraction: Extraction) -> str | None:
-    kind = ev.kind_of(plan.answer_type, plan.wants_dnr)
+    """A vote or a statement about the matter asked: the form alone (a vote in another § of the protokoll) is
+    not it, so the paragraph must also hold something of what the question is about."""
+    kind = ev.kind_of(plan.answer_type, plan.wants_dnr, plan.vote_whether)
     if kind not in EVIDENCE_REQUIRED or not extraction.chosen:
         return None
+    matter = {(r.doc.id, r.item.paragraph.id): r.matter for r in extraction.ranked}
     for c in extraction.chosen:
         section = c.doc.section(c.paragraph.section_id)
         in_statement = section is not None and section.kind == "statement"
-        if in_statement or ev.has_evidence(kind, c.paragraph.text):
+        about = matter.get((c.doc.id, c.paragraph.id), 0.0) > 0
+        if about and (in_statement or ev.has_evidence(kind, c.paragraph.text)):
             return None
     return f"Jag hittar ingen {EVIDENCE_REQUIRED[kind]} i arkivet om detta."
 
@@ -178,7 +186,9 @@ def _direct_line(plan: QueryPlan, chosen: list[Candidate], numbers: dict[int, in
     if not chosen or id(chosen[0]) not in numbers:
         return None
     names = plan.organisation_spellings + plan.bodies
-    return direct.line(ev.kind_of(plan.answer_type, plan.wants_dnr), chosen[0], numbers[id(chosen[0])], names)
+    return direct.line(
+        ev.kind_of(plan.answer_type, plan.wants_dnr, plan.vote_whether), chosen[0], numbers[id(chosen[0])], names
+    )
 
 
 def _where(doc: Document, citation: Citation) -> str:

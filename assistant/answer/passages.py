@@ -33,6 +33,7 @@ class ParagraphTerms:
     headings: list[str]  # lower-case: its section's heading, then its parent's (a § item's rubrik)
     tokens: frozenset[str]
     heading_tokens: frozenset[str]
+    signature: bool = False  # a line of names followed by their titles: who signed the document
 
 
 @dataclass(frozen=True)
@@ -65,18 +66,42 @@ def _rubrik(section: Section | None) -> str:
     return first if len(first) <= RUBRIK_CHARS else ""
 
 
+def _item_of(section: Section, sections: dict[str, Section]) -> str | None:
+    """The protokoll § item a section belongs to (the § itself or its Beslut, Beslutsgång, Reservation …)."""
+    if section.kind == "paragraf":
+        return section.id
+    parent = sections.get(section.parent or "")
+    return parent.id if parent is not None and parent.kind == "paragraf" else None
+
+
+def _item_tokens(doc: Document, sections: dict[str, Section]) -> dict[str, frozenset[str]]:
+    """Every word of each § item: in a protokoll the § is the case, and each of its parts is about it."""
+    words: dict[str, set[str]] = {}
+    for section in doc.sections:
+        item = _item_of(section, sections)
+        if item is not None:
+            words.setdefault(item, set()).update(t for p in section.paragraphs for t in analyze(p.text))
+    return {k: frozenset(v) for k, v in words.items()}
+
+
 def _doc_terms(doc: Document) -> DocTerms:
     sections = {s.id: s for s in doc.sections}
+    items = _item_tokens(doc, sections)
     rows: list[ParagraphTerms] = []
     df: Counter[str] = Counter()
     for section in doc.sections:
         parent = sections.get(section.parent or "")
         headings = [h.lower() for h in (section.heading, parent.heading if parent else "", _rubrik(parent)) if h]
-        heading_tokens = frozenset(analyze(" ".join(headings)))
-        for p in section.paragraphs:
+        # a word of the paragraph's § item counts as a heading word would: it says which case the part is in
+        heading_tokens = frozenset(analyze(" ".join(headings))) | items.get(
+            _item_of(section, sections) or "", frozenset()
+        )
+        for i, p in enumerate(section.paragraphs):
             tokens = frozenset(analyze(p.text))
             df.update(tokens)
-            rows.append(ParagraphTerms(p, section, headings, tokens, heading_tokens))
+            after = section.paragraphs[i + 1].text if i + 1 < len(section.paragraphs) else ""
+            signature = ev.is_signature(p.text, after)
+            rows.append(ParagraphTerms(p, section, headings, tokens, heading_tokens, signature))
     fields = (doc.title, doc.body, doc.organisation, doc.unit, doc.remiss_title, doc.remitting_body, doc.remiss_ref)
     head = " ".join(f for f in (*fields, *date_words(doc.date)) if f)
     return DocTerms(doc, rows, df, frozenset(analyze(head)))
@@ -112,6 +137,7 @@ class RankedParagraph:
     coverage: float  # share of the question's weighted terms it holds (topic satisfied by the document)
     focus: float  # share of the focus (terms the document's head does not satisfy) it holds
     support: float  # share of the question (archive-wide IDF weights) held by the paragraph and its document head
+    matter: float  # share of the focus other than the answer type's own words ("omröstning"): what it is about
     weights: dict[str, float]  # the term weights used in this document, by stem
     topic: frozenset[str]  # the terms its document's head satisfies
 
@@ -183,6 +209,8 @@ def rank(
             continue
         dt = cache.get(doc)
         out += _rank_document(plan, dt, catalog, rank_, _allowed(catalog, doc_id, mask), in_hits)
+    if plan.signatory:
+        _lead_with_signatures(plan, out, doc_order)
     return sorted(out, key=lambda r: -r.score)
 
 
@@ -195,11 +223,13 @@ def _rank_document(
     in_hits: set[str],
 ) -> list[RankedParagraph]:
     weights, topic = term_weights(plan, dt, catalog)
-    kind = ev.kind_of(plan.answer_type, plan.wants_dnr)
+    kind = ev.kind_of(plan.answer_type, plan.wants_dnr, plan.vote_whether)
     asked_kind = ev.type_words(kind)
     focus_terms = [t for t in plan.terms if t.stem not in topic]
     focus_total = sum(weights[t.stem] for t in focus_terms)
-    prior = 1.0 / (1.0 + w.DOC_RANK_DECAY * doc_rank)
+    matter_terms = [t for t in focus_terms if t.stem not in asked_kind]
+    matter_total = sum(weights[t.stem] for t in matter_terms)
+    prior = doc_prior(plan, dt.doc, doc_rank)
     base = {t.stem: base_weight(t, catalog) for t in plan.terms}
     base_total = sum(base.values()) or 1.0
     out = []
@@ -207,11 +237,12 @@ def _rank_document(
         if allowed is not None and item.paragraph.id not in allowed:
             continue
         found = {t.stem: _found(t, item.tokens, item.heading_tokens) for t in plan.terms}
-        if asked_kind and ev.has_evidence(kind, item.paragraph.text):
+        if asked_kind and holds(kind, item):
             found.update({s: 1.0 for s in found if s in asked_kind})
         coverage = weighted_coverage(found, weights, frozenset(topic))
         focus = sum(weights[t.stem] * found[t.stem] for t in focus_terms) / focus_total if focus_total else 1.0
         support = sum(base[s] * (1.0 if s in topic else f) for s, f in found.items()) / base_total
+        matter = sum(weights[t.stem] * found[t.stem] for t in matter_terms) / matter_total if matter_total else 1.0
         score = coverage * prior * paragraph_prior(kind, item)
         if item.paragraph.id in in_hits:
             score *= w.CHUNK_HIT_BONUS
@@ -219,8 +250,30 @@ def _rank_document(
             item.paragraph.text, plan.organisation_spellings or plan.places
         ):
             score *= w.NAMED_MEMBER_BOOST
-        out.append(RankedParagraph(dt.doc, item, score, coverage, focus, support, weights, frozenset(topic)))
+        out.append(RankedParagraph(dt.doc, item, score, coverage, focus, support, matter, weights, frozenset(topic)))
     return out
+
+
+def doc_prior(plan: QueryPlan, doc: Document, doc_rank: int) -> float:
+    """A document's weight among the best documents: its first-stage rank, and whether it is of the kind the
+    question names."""
+    prior = 1.0 / (1.0 + w.DOC_RANK_DECAY * doc_rank)
+    return prior * w.NAMED_TYPE_BOOST if plan.type_hint and doc.doc_type == plan.type_hint else prior
+
+
+def _lead_with_signatures(plan: QueryPlan, ranked: list[RankedParagraph], doc_order: list[str]) -> None:
+    """ "Vem undertecknade …": a signature block answers it, whatever the question's other words (they only
+    say which document); it leads the ranking by SIGNATURE_LEAD, weighed by its document's prior."""
+    best = max((r.score for r in ranked), default=0.0)
+    for r in ranked:
+        if r.item.signature:
+            prior = doc_prior(plan, r.doc, doc_order.index(r.doc.id))
+            r.score = max(r.score, best * w.SIGNATURE_LEAD * prior)
+
+
+def holds(kind: str, item: ParagraphTerms) -> bool:
+    """The paragraph holds the kind of answer asked for; a signature block answers who signed."""
+    return ev.holds_kind(kind, item.paragraph.text) or (kind == "person" and item.signature)
 
 
 def paragraph_prior(answer_type: str, item: ParagraphTerms) -> float:
@@ -230,7 +283,7 @@ def paragraph_prior(answer_type: str, item: ParagraphTerms) -> float:
         factor *= w.SECTION_PRIOR
     elif ev.section_is_weak(item.headings):
         factor *= w.SECTION_PENALTY
-    if ev.has_evidence(answer_type, item.paragraph.text):
+    if ev.has_evidence(answer_type, item.paragraph.text) or (answer_type == "person" and item.signature):
         factor *= w.EVIDENCE_BOOST
     elif answer_type in ev.FACT_TYPES:
         factor *= w.EVIDENCE_MISSING

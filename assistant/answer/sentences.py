@@ -27,12 +27,19 @@ class Candidate:
     says: bool = True  # holds a focus term of its own, or the kind of answer asked for
 
 
+TITLE_LINE_SLACK = 1.3  # a head line this much longer than the title is still just the title
+
+
 def _is_title_line(sentence: str, doc: Document, section_kind: str) -> bool:
     """The document's own title repeated in its head answers nothing."""
     if section_kind != "head":
         return False
     plain = sentence.strip().rstrip(".:")
-    return bool(plain) and (plain in doc.title or doc.title in plain)
+    if not plain or not doc.title:
+        return False
+    # the title with a word or two around it ("RIKTLINJE Riktlinje för …"); a line that says something about a
+    # document of the same title ("Dokumentet ersätter: Riktlinje för …, VON/2019:82") is longer
+    return plain in doc.title or (doc.title in plain and len(plain) <= TITLE_LINE_SLACK * len(doc.title))
 
 
 def _is_toc_line(sentence: str) -> bool:
@@ -42,7 +49,7 @@ def _is_toc_line(sentence: str) -> bool:
 def candidates(plan: QueryPlan, ranked: list[RankedParagraph]) -> list[Candidate]:
     out: list[Candidate] = []
     stems = {t.stem for t in plan.terms}
-    kind = ev.kind_of(plan.answer_type, plan.wants_dnr)
+    kind = ev.kind_of(plan.answer_type, plan.wants_dnr, plan.vote_whether)
     asked_kind = ev.type_words(kind)
     for rp in ranked[: w.PARAGRAPHS_FOR_SENTENCES]:
         if rp.score <= 0 or rp.item.paragraph.instruction:  # text addressing the assistant is never an answer
@@ -56,7 +63,8 @@ def candidates(plan: QueryPlan, ranked: list[RankedParagraph]) -> list[Candidate
                 continue
             tokens = frozenset(analyze(sentence))
             found = {t.stem: _found(t, tokens, rp.item.heading_tokens) for t in plan.terms}
-            if asked_kind and ev.has_evidence(kind, sentence):
+            signed = kind == "person" and rp.item.signature
+            if asked_kind and (signed or ev.holds_kind(kind, sentence)):
                 found.update({s: 1.0 for s in found if s in asked_kind})
             own = weighted_coverage(found, rp.weights, rp.topic)
             before, previous = previous, (start, own)
@@ -68,14 +76,14 @@ def candidates(plan: QueryPlan, ranked: list[RankedParagraph]) -> list[Candidate
             relative = own / rp.coverage if rp.coverage > 0 else 0.0
             score = rp.score * (w.SENTENCE_OWN_SHARE * min(1.0, relative) + (1 - w.SENTENCE_OWN_SHARE))
             named = kind == "membership" and named_in(sentence, plan.organisation_spellings or plan.places) is not None
-            holds = named or ev.has_evidence(kind, sentence)
+            holds = named or signed or ev.has_evidence(kind, sentence)
             if holds:
                 score *= w.EVIDENCE_BOOST
             elif kind in ev.FACT_TYPES:
                 score *= w.EVIDENCE_MISSING
             if kind == "date" and ev.states_date(sentence, rp.doc.date):
                 score *= w.OWN_DATE_BOOST
-            if kind == "vote" and ev.states_vote_count(sentence):
+            if kind in ("vote", "procedure") and ev.states_vote_count(sentence):
                 score *= w.VOTE_COUNT_BOOST
             if kind == "stance" and ev.speaks_for_itself(sentence):
                 score *= w.OWN_VIEW_BOOST
@@ -105,7 +113,7 @@ def select(plan: QueryPlan, ranked: list[RankedParagraph], configured_limit: int
     pool = candidates(plan, ranked)
     if not pool:
         return []
-    limit = limit_for(ev.kind_of(plan.answer_type, plan.wants_dnr), configured_limit)
+    limit = limit_for(ev.kind_of(plan.answer_type, plan.wants_dnr, plan.vote_whether), configured_limit)
     relative = w.RELATIVE_FLOOR_VIEWS if plan.answer_type in ("stance", "reason", "list") else w.RELATIVE_FLOOR
     floor = max(w.MIN_SENTENCE_SCORE, relative * pool[0].score)
     chosen: list[Candidate] = []
@@ -136,6 +144,10 @@ def with_list_items(chosen: list[Candidate], asks_for_list: bool = False) -> lis
     question, so does any quote whose paragraph ends by introducing one ("Dessa är följande.")."""
     extra: list[Candidate] = []
     for c in chosen:
+        titles = _signature_titles(c)
+        if titles is not None:  # a signature's names, then the titles under them
+            extra.append(_item(c, titles, titles.text))
+            continue
         intro = ev.is_list_intro(c.text)
         if not intro and not (asks_for_list and ev.is_list_intro(c.paragraph.text)):
             continue
@@ -153,6 +165,12 @@ def with_list_items(chosen: list[Candidate], asks_for_list: bool = False) -> lis
             extra.append(_item(c, p, p.text))
     keys = {(c.doc.id, c.paragraph.id, c.text) for c in chosen}
     return chosen + [e for e in extra if (e.doc.id, e.paragraph.id, e.text) not in keys]
+
+
+def _signature_titles(c: Candidate) -> Paragraph | None:
+    section = c.doc.section(c.paragraph.section_id)
+    after = [p for p in section.paragraphs if p.number == c.paragraph.number + 1] if section else []
+    return after[0] if after and ev.is_signature(c.paragraph.text, after[0].text) else None
 
 
 def _item(intro: Candidate, paragraph: Paragraph, text: str) -> Candidate:

@@ -7,6 +7,7 @@ from __future__ import annotations
 DOCS_FOR_PARAGRAPHS = 4  # best documents of the chunk ranking whose every paragraph is ranked
 CHUNKS_FOR_DOCS = 20  # chunk hits looked at to find those documents
 DOC_RANK_DECAY = 0.2  # a document's prior: 1 / (1 + DOC_RANK_DECAY * its rank among the documents)
+NAMED_TYPE_BOOST = 1.4  # the question names the document's kind ("tjänsteskrivelsen", "protokollet")
 CHUNK_HIT_BONUS = 1.15  # a paragraph inside one of the retrieved chunks (BM25 saw its context) counts more
 
 SEARCH_PASSAGES_REORDERED = 5  # search: the chunks holding the best paragraphs come first, this many
@@ -29,6 +30,8 @@ OWN_DATE_BOOST = 1.5  # a date question: the sentence states the document's own 
 
 VOTE_COUNT_BOOST = 1.6  # a vote question: the sentence gives the result in numbers
 DEFINES_BOOST = 1.6  # a definition question: the sentence opens by saying what the asked-about term is
+SIGNATURE_LEAD = 1.1  # "vem undertecknade …": a document's signature block scores this much above its best
+# paragraph (the question's other words only say which document; the signature is its answer)
 NAMED_MEMBER_BOOST = 3.0  # "fick X remissen?": the passage names X (a remiss list item); the list is the answer
 
 # --- sentences ----------------------------------------------------------------------------------------

@@ -119,3 +119,24 @@ def answer_type_of(question: str) -> AnswerType:
         if pattern.search(question):
             return kind
     return "open"
+
+
+# "Vem undertecknade …", "vilka skrev under …": the document's signature block answers it, whatever its words.
+_SIGNATORY = re.compile(r"\bundertecknade?\b|\bundertecknat\b|\bskr[ei]v(it)? under\b|\bsignerade?\b|\bunderskri", re.I)
+
+
+def asks_signatory(question: str) -> bool:
+    return bool(_SIGNATORY.search(question))
+
+
+# "Blev det omröstning …?", "Gick nämnden till votering …?": asks whether there was a vote (the decision
+# procedure answers it either way), unlike "hur röstade …", which presupposes one.
+_VOTE_WHETHER = re.compile(
+    r"^\s*(blev|gick|avgjordes|skedde|förekom|hölls|begärdes|genomfördes|var det)\b|\bnågon (omröstning|votering)\b"
+    r"|\bgenom (omröstning|votering)\b|\butan (omröstning|votering)\b",
+    re.I,
+)
+
+
+def asks_whether_voted(question: str) -> bool:
+    return bool(_VOTE_WHETHER.search(question))

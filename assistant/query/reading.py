@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from assistant.bodies import bodies_in_question
 from assistant.mentions import places_in_question
 from assistant.organisations import spellings_in_question
-from assistant.query.answer_type import answer_type_of
+from assistant.query.answer_type import answer_type_of, asks_signatory, asks_whether_voted
 from assistant.schemas import AnswerType, Filters, Turn
 from ingest import dnr as dnr_mod
 from ingest.analyzer import STOPWORDS, analyze, split_compound, stem, words
@@ -108,6 +108,8 @@ class QueryPlan:
     bodies_named: bool = False  # the question itself names a body (a follow-up then switches body)
     answer_type: AnswerType = "open"
     wants_dnr: bool = False  # asks for a diarienummer
+    signatory: bool = False  # asks who signed the document
+    vote_whether: bool = False  # asks whether there was a vote, not how it went
     named_subjects: list[str] = field(default_factory=list)  # subjects of documents the question names
     places: list[str] = field(default_factory=list)  # municipalities and regions the question names
     # each organisation the question names, as the spellings a list may use ("X kommun", "IVO" -> "Inspektionen …")
@@ -215,6 +217,8 @@ def plan(question: str, filters: Filters | None = None, history: list[Turn] | No
         bodies_named=bodies_named,
         answer_type=answer_type_of(question),
         wants_dnr=bool(DNR_WORDS.search(question)),
+        signatory=asks_signatory(question),
+        vote_whether=asks_whether_voted(question),
         named_subjects=named_subjects(question),
         places=places_in_question(question),
         organisations=spellings_in_question(question),

@@ -135,3 +135,38 @@ def test_protokoll_citations_carry_their_paragraf_and_its_own_dnr(service: Assis
     assert answer.answer.startswith("Reservation: ") and "(S)" in answer.answer.split("\n")[0]
     for c in answer.citations:
         assert c.section.startswith("§ ") and len(c.dnr) == 1, (c.section, c.dnr)
+
+
+def test_who_signed_is_answered_by_the_signature_block(service: AssistantService) -> None:
+    answer = service.ask(
+        "Vilka skrev under förvaltningens tjänsteskrivelse om nämndbudget 2026 för Individ & Familjeomsorg?"
+    )
+    assert not answer.abstained
+    assert_quotes_exist(service, answer)
+    assert "Märta Lycken Karin Nielsen" in answer.citations[0].quote
+    assert any("Förvaltningschef" in c.quote for c in answer.citations)  # the titles under the names
+
+
+def test_who_decided_quotes_the_sentence_naming_the_person(service: AssistantService) -> None:
+    answer = service.ask("Vem fattade beslut om Länsstyrelsens granskningsyttrande över FÖP Mark Nordväst?")
+    assert not answer.abstained
+    assert "funktionschefen Nina Kiani Janson" in answer.citations[0].quote
+
+
+def test_whether_there_was_a_vote_is_answered_from_the_decision_procedure(service: AssistantService) -> None:
+    answer = service.ask("Blev det någon omröstning i Kungsbackas arbetsutskott om planbeskedet för Lyngås 3:3?")
+    assert not answer.abstained
+    assert answer.answer.startswith("Ingen omröstning")
+    assert "ett förslag till beslut" in answer.citations[0].quote
+    assert answer.citations[0].section.startswith("§ 68")
+
+
+def test_how_someone_voted_in_a_vote_that_never_happened_is_not_answered(service: AssistantService) -> None:
+    answer = service.ask("Hur röstade Sverigedemokraterna i arbetsutskottets votering om planbesked för Lyngås 3:3?")
+    assert answer.abstained
+
+
+def test_what_a_guideline_replaces_is_quoted_from_its_head(service: AssistantService) -> None:
+    answer = service.ask("Vilket dokument ersattes när Botkyrka antog den nya riktlinjen för anhörigstöd 2025?")
+    assert not answer.abstained
+    assert "Dokumentet ersätter: Riktlinje för Anhörigstöd, VON/2019:82" in answer.citations[0].quote

@@ -30,3 +30,18 @@ def test_long_compound_yields_its_known_parts() -> None:
     tokens = analyze("kärnkraftsprövningsutredningens")
     assert {*analyze("kärnkraft"), *analyze("utredning")} & set(tokens)
     assert all(len(t) >= 3 for t in tokens)
+
+
+def test_passive_and_active_forms_of_a_verb_meet() -> None:
+    # "Vem fattade beslutet?" must find "Beslutet har fattats av …"
+    assert set(analyze("fattade", split=False)) == set(analyze("fattats", split=False))
+    assert set(analyze("behandlades", split=False)) == set(analyze("behandlats", split=False))
+
+
+def test_singular_and_plural_of_remissinstans_meet() -> None:
+    assert analyze("remissinstans", split=False) == analyze("remissinstanserna", split=False)
+
+
+def test_every_form_of_foredra_meets() -> None:
+    forms = ["föredragande", "föredrog", "föredragits", "föredragning"]
+    assert len({analyze(f, split=False)[0] for f in forms}) == 1
