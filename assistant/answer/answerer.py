@@ -35,7 +35,9 @@ class ExtractiveAnswerer:
             answer = self.abstain(p, ranked, missing)
             answer.reading = {"evidence": evidence}
             return answer
-        chosen = ex.chosen or (extractive.summary(ranked, self.catalog) if case_lookup else [])
+        about = extractive.asks_about_case(p, ex)
+        chosen = extractive.summary(ex) if about else []
+        chosen = chosen or ex.chosen or (extractive.summary(ex) if case_lookup else [])
         text, citations = extractive.compose(p, chosen)
         if not citations:
             return self.abstain(p, ranked, None)

@@ -174,7 +174,7 @@ _TYPE_WORDS: dict[str, str] = {
     "person": "vem undertecknade undertecknat underskrift signerade skrev handläggare kontakta kontaktperson",
     "vote": "omröstning omröstningen votering voteringen röstade röster",
     "procedure": "omröstning omröstningen votering voteringen röstade röster",
-    "definition": "definieras definition menas avses begreppet",
+    "definition": "definieras definition menas avses begreppet beskrivs beskriver förklarar förklaras betyder",
     "validity": "gäller gälla giltig",  # "ersätter" is content: only a text that says what it replaces holds it
     "reason": "skäl skälet anledning anledningen motivering motiverade",
     "decision": "beslutade beslut beslutet föreslog föreslår förslag",

@@ -19,7 +19,8 @@ from assistant.organisations import named_in
 from assistant.query import QueryPlan
 from assistant.retrieve import Scored
 from assistant.schemas import Citation
-from ingest.models import Document
+from ingest.analyzer import analyze
+from ingest.models import Document, Paragraph
 from ingest.sentences import split_spans
 
 
@@ -121,20 +122,56 @@ def names_member(plan: QueryPlan, extraction: Extraction) -> bool:
     )
 
 
-SUMMARY_HEADINGS = ("sammanfattning", "ärendet", "remissen i sammanfattning", "bakgrund", "förslag till beslut")
+SUMMARY_SENTENCES = 3  # sentences quoted from a case's summary when the question only names the case
+SUMMARY_HEADINGS = (
+    "sammanfattning",
+    "ärendet",
+    "remissen i sammanfattning",
+    "bakgrund",
+    "förslag till beslut",
+)  # preferred first
 
 
-def summary(hits: list[Scored], catalog: Catalog, sentences: int = 3) -> list[Candidate]:
-    """What a case is about, for a question that only names its dnr: the opening of its summary section."""
-    doc = catalog.document(catalog.chunk(hits[0].index).doc_id)
-    if doc is None:
+def asks_about_case(plan: QueryPlan, extraction: Extraction) -> bool:
+    """ "Vad handlar KS-2025-00102 om?": the question names a case by its dnr and asks nothing its document
+    does not already name, so what the case is about is the answer."""
+    if not plan.dnr or not extraction.ranked:
+        return False
+    if plan.what_about:
+        return True
+    named = set(analyze(" ".join(plan.places + plan.bodies)))  # "Kungsbackas ärende": who, not what
+    return all(t.stem in extraction.ranked[0].topic or t.stem in named for t in plan.terms)
+
+
+def summary(extraction: Extraction, sentences: int = SUMMARY_SENTENCES) -> list[Candidate]:
+    """What a case is about: the line that names it (a § item's rubrik, the document's title line), then the
+    opening of its summary section, from its best document (in a protokoll, of the § item filed under the
+    case's dnr: the ranking holds only those)."""
+    if not extraction.ranked:
         return []
-    for section in doc.sections:
-        if section.heading.lower().startswith(SUMMARY_HEADINGS) and section.paragraphs:
-            first = section.paragraphs[0]
-            spans = split_spans(first.text)[:sentences]
-            return [Candidate(doc, first, first.text[s:e], 1.0, first.start + s, frozenset()) for s, e in spans]
-    return []
+    doc = extraction.ranked[0].doc
+    items = sorted((r.item for r in extraction.ranked if r.doc.id == doc.id), key=lambda i: i.paragraph.start)
+    out = [_candidate(doc, name, name.text) for name in _name_line(doc, items)]
+    for heading in SUMMARY_HEADINGS:
+        first = next((i.paragraph for i in items if i.headings and i.headings[0].startswith(heading)), None)
+        if first is not None:
+            out += [_candidate(doc, first, first.text[s:e]) for s, e in split_spans(first.text)[:sentences]]
+            break
+    return out[:sentences]
+
+
+def _name_line(doc: Document, items: list[passages.ParagraphTerms]) -> list[Paragraph]:
+    rubrik = next((i.paragraph for i in items if i.section.kind == "paragraf" and len(i.paragraph.text) > 20), None)
+    if rubrik is not None:
+        return [rubrik]
+    title = doc.title.strip()
+    named = (i.paragraph for i in items if i.section.kind == "head" and title and title in i.paragraph.text)
+    return [p] if (p := next(named, None)) is not None else []
+
+
+def _candidate(doc: Document, paragraph: Paragraph, text: str) -> Candidate:
+    start = paragraph.start + max(paragraph.text.find(text), 0)
+    return Candidate(doc, paragraph, text, 1.0, start, frozenset())
 
 
 def intro(doc: Document, section_id: str | None) -> str:

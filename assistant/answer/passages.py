@@ -21,6 +21,7 @@ from assistant.catalog import Catalog
 from assistant.organisations import named_in
 from assistant.query import QueryPlan, Term
 from assistant.retrieve import Scored
+from ingest import dnr as dnr_mod
 from ingest.analyzer import analyze
 from ingest.dates import MONTHS
 from ingest.models import Document, Paragraph, Section
@@ -232,9 +233,12 @@ def _rank_document(
     prior = doc_prior(plan, dt.doc, doc_rank)
     base = {t.stem: base_weight(t, catalog) for t in plan.terms}
     base_total = sum(base.values()) or 1.0
+    in_case = _in_named_case(plan, dt)
     out = []
     for item in dt.paragraphs:
         if allowed is not None and item.paragraph.id not in allowed:
+            continue
+        if in_case is not None and item.paragraph.id not in in_case:
             continue
         found = {t.stem: _found(t, item.tokens, item.heading_tokens) for t in plan.terms}
         if asked_kind and holds(kind, item):
@@ -252,6 +256,23 @@ def _rank_document(
             score *= w.NAMED_MEMBER_BOOST
         out.append(RankedParagraph(dt.doc, item, score, coverage, focus, support, matter, weights, frozenset(topic)))
     return out
+
+
+def _in_named_case(plan: QueryPlan, dt: DocTerms) -> set[str] | None:
+    """The question names a dnr and the document files its parts under several (a protokoll's § items): only
+    the paragraphs of the parts filed under the named dnr are about that case. None: no such restriction."""
+    if not plan.dnr:
+        return None
+    wanted = {dnr_mod.key(d) for d in plan.dnr}
+    sections = {s.id: s for s in dt.doc.sections}
+
+    def own(section: Section) -> set[str]:
+        parent = sections.get(section.parent or "")
+        dnr = section.dnr or (parent.dnr if parent is not None else [])
+        return {dnr_mod.key(d) for d in dnr}
+
+    rows = {r.paragraph.id for r in dt.paragraphs if own(r.section) & wanted}
+    return rows or None
 
 
 def doc_prior(plan: QueryPlan, doc: Document, doc_rank: int) -> float:

@@ -140,3 +140,11 @@ _VOTE_WHETHER = re.compile(
 
 def asks_whether_voted(question: str) -> bool:
     return bool(_VOTE_WHETHER.search(question))
+
+
+# "Vad handlar ärendet om?", "Vad gäller KS-2025-00102?": asks what a case is about.
+_WHAT_ABOUT = re.compile(r"\bvad (handlar|handlade|gäller|gällde|rör|rörde|avser|avsåg)\b", re.I)
+
+
+def asks_what_about(question: str) -> bool:
+    return bool(_WHAT_ABOUT.search(question))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from assistant.bodies import bodies_in_question
 from assistant.mentions import places_in_question
 from assistant.organisations import spellings_in_question
-from assistant.query.answer_type import answer_type_of, asks_signatory, asks_whether_voted
+from assistant.query.answer_type import answer_type_of, asks_signatory, asks_what_about, asks_whether_voted
 from assistant.schemas import AnswerType, Filters, Turn
 from ingest import dnr as dnr_mod
 from ingest.analyzer import STOPWORDS, analyze, split_compound, stem, words
@@ -83,6 +83,7 @@ GENERIC = {
     "fråg",
     "frågan",
     "dokument",
+    "handl",  # "vad handlar ärendet om?" asks what it is about, not for the word
 }
 
 
@@ -110,6 +111,7 @@ class QueryPlan:
     wants_dnr: bool = False  # asks for a diarienummer
     signatory: bool = False  # asks who signed the document
     vote_whether: bool = False  # asks whether there was a vote, not how it went
+    what_about: bool = False  # asks what something is about ("vad handlar ärendet om?")
     named_subjects: list[str] = field(default_factory=list)  # subjects of documents the question names
     places: list[str] = field(default_factory=list)  # municipalities and regions the question names
     # each organisation the question names, as the spellings a list may use ("X kommun", "IVO" -> "Inspektionen …")
@@ -219,6 +221,7 @@ def plan(question: str, filters: Filters | None = None, history: list[Turn] | No
         wants_dnr=bool(DNR_WORDS.search(question)),
         signatory=asks_signatory(question),
         vote_whether=asks_whether_voted(question),
+        what_about=asks_what_about(question),
         named_subjects=named_subjects(question),
         places=places_in_question(question),
         organisations=spellings_in_question(question),

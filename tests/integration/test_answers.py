@@ -170,3 +170,12 @@ def test_what_a_guideline_replaces_is_quoted_from_its_head(service: AssistantSer
     answer = service.ask("Vilket dokument ersattes när Botkyrka antog den nya riktlinjen för anhörigstöd 2025?")
     assert not answer.abstained
     assert "Dokumentet ersätter: Riktlinje för Anhörigstöd, VON/2019:82" in answer.citations[0].quote
+
+
+def test_what_a_case_is_about_names_it_from_its_own_paragraf(service: AssistantService) -> None:
+    # the KSAU protokoll files nine cases; only § 67 is KS-2025-00102
+    answer = service.ask("Vad handlar Kungsbackas ärende KS-2025-00102 om?")
+    assert not answer.abstained
+    assert_quotes_exist(service, answer)
+    assert all(c.dnr == ["KS-2025-00102"] for c in answer.citations), [c.dnr for c in answer.citations]
+    assert "Ny kärnkraft i Sverige" in answer.citations[0].quote

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer import evidence as ev
-from assistant.query.answer_type import asks_signatory, asks_whether_voted
+from assistant.query.answer_type import asks_signatory, asks_what_about, asks_whether_voted
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,9 @@ def test_question_forms_of_signatory_and_whether_voted() -> None:
     assert asks_whether_voted("Blev det någon omröstning i arbetsutskottet om planbeskedet?")
     assert asks_whether_voted("Avgjordes budgeten genom votering?")
     assert not asks_whether_voted("Hur röstade Sverigedemokraterna i voteringen?")
+
+
+def test_question_form_of_what_about() -> None:
+    assert asks_what_about("Vad handlar ärende KS-2025-00102 om?")
+    assert asks_what_about("Vad gäller IF-2025-00247?")
+    assert not asks_what_about("Från när gäller riktlinjen?")
