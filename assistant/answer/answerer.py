@@ -29,7 +29,11 @@ class ExtractiveAnswerer:
         ex = extractive.extract(p, ranked, self.catalog, self.doc_terms, found.mask, self.max_sentences)
         evidence = {"support": round(ex.support, 3), "focus": round(ex.focus, 3)}
         case_lookup = bool(p.dnr)  # a known dnr names the case itself
-        missing = extractive.missing_member(p, ex) or extractive.missing_evidence(p, ex)
+        missing = (
+            extractive.missing_member(p, ex)
+            or extractive.missing_evidence(p, ex)
+            or extractive.missing_place(p, ex, extractive.named_places(p, self.catalog.known_place), self.doc_terms)
+        )
         answered = case_lookup or extractive.names_member(p, ex)
         if missing or (not extractive.covers(ex, self.abstain_threshold) and not answered):
             answer = self.abstain(p, ranked, missing)

@@ -4,6 +4,8 @@ said it and where; or abstain, with the nearest documents, when the archive does
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,6 +110,30 @@ def missing_member(plan: QueryPlan, extraction: Extraction) -> str | None:
     for spellings in plan.organisations:
         if named_in(remiss.text, spellings) is None:
             return f"{spellings[0]} står inte bland remissinstanserna i ”{remiss.title}”."
+    return None
+
+
+GENITIVE_NAME = re.compile(r"(?<=\w )([A-ZÅÄÖ][a-zåäö]{2,})s\b")  # "Kungsbackas riktlinje", not sentence-initial
+
+
+def named_places(plan: QueryPlan, is_place: Callable[[str], bool]) -> list[str]:
+    """The places a question names: "X kommun", "Region X", or a place in the genitive ("Botkyrkas") that
+    some document of the archive is from."""
+    found = list(plan.places) + [m.group(1) for m in GENITIVE_NAME.finditer(plan.text) if is_place(m.group(1))]
+    return list(dict.fromkeys(found))
+
+
+def missing_place(
+    plan: QueryPlan, extraction: Extraction, places: list[str], cache: passages.DocTermsCache
+) -> str | None:
+    """A place the question names that no quoted document mentions anywhere: the quotes are about another
+    place's case ("Kungsbackas riktlinje för anhörigstöd" answered from Botkyrka's), so say so instead."""
+    docs = list({c.doc.id: c.doc for c in extraction.chosen}.values())
+    for place in places:
+        stems = analyze(place, split=False)
+        if not stems or any(all(s in dt.df or s in dt.head_tokens for s in stems) for dt in map(cache.get, docs)):
+            continue
+        return f"Arkivet har inget dokument om detta från {place}."
     return None
 
 

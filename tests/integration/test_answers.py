@@ -179,3 +179,12 @@ def test_what_a_case_is_about_names_it_from_its_own_paragraf(service: AssistantS
     assert_quotes_exist(service, answer)
     assert all(c.dnr == ["KS-2025-00102"] for c in answer.citations), [c.dnr for c in answer.citations]
     assert "Ny kärnkraft i Sverige" in answer.citations[0].quote
+
+
+def test_a_document_of_another_place_does_not_answer_for_the_named_one(service: AssistantService) -> None:
+    # the archive holds Botkyrka's riktlinje för anhörigstöd, none from Kungsbacka
+    answer = service.ask("Från när gäller Kungsbackas riktlinje för anhörigstöd?")
+    assert answer.abstained
+    assert "Kungsbacka" in answer.answer
+    botkyrka = service.ask("Från när gäller Botkyrkas riktlinje för anhörigstöd?")
+    assert not botkyrka.abstained
