@@ -40,7 +40,7 @@ class ExtractiveAnswerer:
             answer.reading = {"evidence": evidence}
             return answer
         about = extractive.asks_about_case(p, ex)
-        chosen = extractive.summary(ex) if about else []
+        chosen = extractive.their_dnr(p, ex) or (extractive.summary(ex) if about else [])
         chosen = chosen or ex.chosen or (extractive.summary(ex) if case_lookup else [])
         text, citations = extractive.compose(p, chosen)
         if not citations:

@@ -49,6 +49,9 @@ def line(kind: str, top: Candidate, n: int, names: list[str]) -> str | None:
         if named:
             return f"Ja — {named} står bland remissinstanserna: ”{text.strip()}” [{n}]"
     if kind == "dnr":
+        theirs = next((v for v in top.doc.their_dnr if v in text), None)
+        if theirs and top.doc.remitting_body:
+            return f"Diarienummer hos {top.doc.remitting_body}: {theirs} [{n}]"
         m = ev.DNR_RE.search(text)
         if m:
             return f"Diarienummer: {m.group(0)} [{n}]"

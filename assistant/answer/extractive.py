@@ -158,6 +158,28 @@ SUMMARY_HEADINGS = (
 )  # preferred first
 
 
+def their_dnr(plan: QueryPlan, extraction: Extraction) -> list[Candidate]:
+    """ "Vilket diarienummer hade departementet för remissen?": the question names the body the document
+    answers (its remitting body), so the dnr asked for is that body's — the head's "Ert diarienummer"."""
+    if not plan.wants_dnr:
+        return []
+    asked = set(analyze(plan.text, split=False))
+    for r in extraction.ranked:
+        doc = r.doc
+        if not doc.their_dnr or not doc.remitting_body:
+            continue
+        own = set(analyze(" ".join(f for f in (doc.body, doc.organisation) if f), split=False))
+        if not (set(analyze(doc.remitting_body, split=False)) - own) & asked:
+            continue
+        for section in doc.sections:
+            if section.kind != "head":
+                continue
+            for p in section.paragraphs:
+                if doc.their_dnr[0] in p.text:
+                    return [_candidate(doc, p, p.text)]
+    return []
+
+
 def asks_about_case(plan: QueryPlan, extraction: Extraction) -> bool:
     """ "Vad handlar KS-2025-00102 om?": the question names a case by its dnr and asks nothing its document
     does not already name, so what the case is about is the answer."""

@@ -105,6 +105,7 @@ _OPENING: list[tuple[AnswerType, re.Pattern[str]]] = [
     ("person", re.compile(r"^\s*(vem|vilka personer)\b", re.I)),
     ("reason", re.compile(r"^\s*varför\b", re.I)),
     ("number", re.compile(r"^\s*hur (många|mycket)\b", re.I)),
+    ("open", re.compile(r"^\s*(vilket|vilka|vad har|vad hade) (diarienummer|dnr)\b", re.I)),  # a dnr: see wants_dnr
 ]
 
 

@@ -188,3 +188,14 @@ def test_a_document_of_another_place_does_not_answer_for_the_named_one(service: 
     assert "Kungsbacka" in answer.answer
     botkyrka = service.ask("Från när gäller Botkyrkas riktlinje för anhörigstöd?")
     assert not botkyrka.abstained
+
+
+def test_the_remitting_bodys_dnr_is_read_from_ert_diarienummer(service: AssistantService) -> None:
+    answer = service.ask(
+        "Vilket diarienummer hade Klimat- och näringslivsdepartementet för remissen om ny kärnkraft"
+        " som Kungsbacka besvarade?"
+    )
+    assert answer.answer.startswith("Diarienummer hos Klimat- och näringslivsdepartementet: KN2024/01912")
+    assert answer.citations[0].quote == "KN2024/01912"
+    own = service.ask("Vilket diarienummer har Kungsbackas yttrande om ny kärnkraft?")
+    assert "KS-2025-00102" in own.answer.splitlines()[0]
