@@ -136,7 +136,23 @@ def select(plan: QueryPlan, ranked: list[RankedParagraph], configured_limit: int
         chosen.append(c)
         per_doc[c.doc.id] = per_doc.get(c.doc.id, 0) + 1
         per_paragraph[key] = per_paragraph.get(key, 0) + 1
+    if plan.answer_type == "reason":
+        chosen = [with_argument(c) for c in chosen]
     return with_list_items(chosen, plan.answer_type == "list")
+
+
+def with_argument(c: Candidate) -> Candidate:
+    """A reason is argued over the sentences that follow the statement it explains ("… får kommunalt
+    huvudmannaskap. Detta innebär … Kommunen kommer att … och kan på så sätt säkerställa …"): the quote runs
+    on to the end of its paragraph when that stays short."""
+    text = c.paragraph.text
+    start = text.find(c.text)
+    if start < 0:
+        return c
+    rest = text[start:].strip()
+    if rest == c.text or len(rest) > w.REASON_ARGUMENT_CHARS:
+        return c
+    return Candidate(c.doc, c.paragraph, rest, c.score, c.order, frozenset(analyze(rest)), c.says)
 
 
 def with_list_items(chosen: list[Candidate], asks_for_list: bool = False) -> list[Candidate]:

@@ -48,6 +48,7 @@ FACT_QUOTES = 2  # quotes for a fact answer (date, number, person, vote, members
 STANCE_QUOTES = 4  # quotes for a stance, reason or decision answer
 PER_DOC = 3  # quotes from one document
 PER_PARAGRAPH = 2  # quotes from one paragraph
+REASON_ARGUMENT_CHARS = 500  # a reason quote runs on to its paragraph's end when the rest is at most this long
 LIST_ITEMS = 8  # items brought along by a sentence that introduces a list
 
 # --- abstention ---------------------------------------------------------------------------------------
