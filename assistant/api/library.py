@@ -42,6 +42,7 @@ from assistant.service import AssistantService
 from ingest import dnr as dnr_mod
 from ingest.models import Document
 from ingest.readers import SUPPORTED
+from ingest.store import manifest_variants
 
 log = logging.getLogger("remiss.api")
 DOC_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
@@ -71,6 +72,7 @@ def _summary(doc_id: str, meta: dict[str, Any]) -> DocumentSummary:
         paragraphs=int(meta.get("paragraphs") or 0),
         pages=int(meta.get("pages") or 0),
         source_file=str(meta.get("source_file") or ""),
+        variants=[v["file"] for v in manifest_variants(meta) if v.get("file")],
     )
 
 

@@ -233,6 +233,11 @@ class DocumentSummary(BaseModel):
     paragraphs: int
     pages: int
     source_file: str
+    variants: list[str] = Field(
+        default_factory=list,
+        description="Other files of the same text (e.g. the OCR text of a scanned PDF), kept as variants of this "
+        "document rather than as documents of their own.",
+    )
     match: DocumentMatch | None = Field(
         None, description="With `q`: the best-matching paragraph, when the words occur in the text."
     )
