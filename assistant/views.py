@@ -38,6 +38,7 @@ def doc_ref(c: ChunkMeta, score: float = 0.0) -> DocRef:
         title=c.title,
         doc_type=c.doc_type,
         body=c.body or None,
+        organisation=c.organisation or None,
         date=c.date or None,
         dnr=list(c.doc_dnr),
         score=round(score, 5),

@@ -79,9 +79,28 @@ def source_url(api_url: str, doc_id: str, source_file: str, pages: Sequence[int]
     return f"{url}#page={min(pages)}" if is_pdf and pages else url
 
 
-def doc_facts(body: str | None, doc_type: str, dnr: Sequence[str], date: str | None, most_dnr: int = 0) -> list[str]:
+def who(organisation: str | None, body: str | None) -> str:
+    """Who wrote it: the organisation and its body together ("Kungsbacka kommun, kommunstyrelsen"); either
+    alone when the other is unknown or already says it ("Länsstyrelsen Västra Götaland")."""
+    org, unit = (organisation or "").strip(), (body or "").strip()
+    if not org or not unit:
+        return org or unit
+    if org.casefold() in unit.casefold() or unit.casefold() in org.casefold():
+        return unit if len(unit) >= len(org) else org
+    lowered = unit[0].lower() + unit[1:] if unit[:1].isupper() and not unit[1:2].isupper() else unit
+    return f"{org}, {lowered}"
+
+
+def doc_facts(
+    body: str | None,
+    doc_type: str,
+    dnr: Sequence[str],
+    date: str | None,
+    most_dnr: int = 0,
+    organisation: str | None = None,
+) -> list[str]:
     """The short facts that identify a document, in reading order, empty ones left out."""
-    facts = [body or "", type_label(doc_type), dnr_label(dnr, most_dnr)]
+    facts = [who(organisation, body), type_label(doc_type), dnr_label(dnr, most_dnr)]
     facts.append(date or "odaterat")
     return [f for f in facts if f]
 
@@ -93,7 +112,7 @@ def citation_label(c: Citation) -> str:
 
 
 def docref_label(d: DocRef) -> str:
-    return f"{d.title} – " + " · ".join(doc_facts(d.body, d.doc_type, d.dnr, d.date))
+    return f"{d.title} – " + " · ".join(doc_facts(d.body, d.doc_type, d.dnr, d.date, organisation=d.organisation))
 
 
 def local_id(paragraph_id: str) -> str:
