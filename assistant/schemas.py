@@ -30,6 +30,9 @@ class Filters(BaseModel):
     body: str | None = Field(
         None, description="Issuing body, matched tolerantly (socialnämnden ~ socialförvaltningen)."
     )
+    organisation: str | None = Field(
+        None, description="The kommun, region or myndighet, e.g. 'Kungsbacka kommun' (or 'Kungsbacka')."
+    )
     doc_type: list[str] | None = Field(None, description="Document types, e.g. ['yttrande', 'tjänsteutlåtande'].")
     year_from: int | None = Field(None, ge=1900, le=2100)
     year_to: int | None = Field(None, ge=1900, le=2100)
@@ -63,6 +66,7 @@ class Passage(BaseModel):
     title: str
     doc_type: str
     body: str | None
+    organisation: str | None = Field(None, description="The kommun, region or myndighet the body belongs to.")
     dnr: list[str]
     date: str | None
     section: str

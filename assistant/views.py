@@ -22,6 +22,7 @@ def search_hit(catalog: Catalog, rank: int, scored: Scored) -> SearchHit:
         title=c.title,
         doc_type=c.doc_type,
         body=c.body or None,
+        organisation=c.organisation or None,
         dnr=list(c.dnr),
         date=c.date or None,
         section=c.section_heading,

@@ -39,7 +39,7 @@ from ingest.worker import ParseJob, ParsePool
 
 log = logging.getLogger("remiss.ingest")
 
-INDEX_VERSION = 5  # bump when parsing or chunking changes: the next ingest re-indexes every file
+INDEX_VERSION = 6  # bump when parsing or chunking changes: the next ingest re-indexes every file
 
 
 @dataclass

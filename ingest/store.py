@@ -223,6 +223,7 @@ class Store:
             "title": doc.title,
             "doc_type": doc.doc_type,
             "body": _scalar(doc.body),
+            "organisation": _scalar(doc.organisation),
             "date": _scalar(doc.date),
             "year": filter_year(doc),
             "dnr": json.dumps(doc.dnr),

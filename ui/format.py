@@ -107,7 +107,7 @@ def doc_facts(
 
 def citation_label(c: Citation) -> str:
     """The chip under an answer: number, body, type, dnr, date and section, short enough for one line."""
-    parts = [*doc_facts(c.body, c.doc_type, c.dnr, c.date, most_dnr=1), shorten(c.section, 48)]
+    parts = [*doc_facts(c.body, c.doc_type, c.dnr, c.date, 1, c.organisation), shorten(c.section, 48)]
     return f"[{c.n}] " + " · ".join(p for p in parts if p)
 
 
@@ -168,7 +168,7 @@ def export_markdown(question: str, answer: Answer) -> str:
     if answer.citations:
         lines += ["## Källor", ""]
         for c in answer.citations:
-            facts = " · ".join(doc_facts(c.body, c.doc_type, c.dnr, c.date))
+            facts = " · ".join(doc_facts(c.body, c.doc_type, c.dnr, c.date, organisation=c.organisation))
             where = ", ".join(x for x in (c.section, pages_label(c.pages), c.paragraph_id) if x)
             lines.append(f"{c.n}. *{c.title}* – {facts} – {where}")
             lines.append(f"   > {c.quote.strip()}")
@@ -247,9 +247,23 @@ def feedback_jsonl(items: Iterable[dict[str, Any]]) -> str:
 # --- facets --------------------------------------------------------------------------------------
 @dataclass
 class Facets:
-    bodies: list[str] = field(default_factory=list)
+    bodies: list[str] = field(default_factory=list)  # labels: "Kungsbacka kommun, kommunstyrelsen"
     types: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)
+    body_filters: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # label -> (organisation, body)
+
+
+def _body_entries(value: Any) -> dict[str, tuple[str | None, str]]:
+    """The bodies facet as labels (organisation and body together) and the filters each label stands for."""
+    out: dict[str, tuple[str | None, str]] = {}
+    for item in value if isinstance(value, list) else []:
+        if isinstance(item, dict) and item.get("value"):
+            org = item.get("organisation") or None
+            out[who(org, str(item["value"]))] = (org, str(item["value"]))
+    for name in _facet_values(value):
+        out.setdefault(name, (None, name))
+    return out
 
 
 def _facet_values(value: Any) -> list[str]:
@@ -272,8 +286,11 @@ def _facet_values(value: Any) -> list[str]:
 def parse_facets(raw: Any) -> Facets:
     raw = raw if isinstance(raw, dict) else {}
     years = sorted({int(y) for y in _facet_values(raw.get("years")) if str(y).isdigit()})
+    entries = _body_entries(raw.get("bodies"))
     return Facets(
-        bodies=sorted(set(_facet_values(raw.get("bodies"))), key=str.casefold),
+        bodies=sorted(entries, key=str.casefold),
+        body_filters=entries,
+        organisations=sorted(set(_facet_values(raw.get("organisations"))), key=str.casefold),
         types=sorted(set(_facet_values(raw.get("types", raw.get("doc_types")))), key=str.casefold),
         years=years,
     )

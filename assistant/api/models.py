@@ -37,6 +37,9 @@ class RequestFilters(Filters, ApiModel):
     body: FilterText | None = Field(
         None, description="Issuing body, matched tolerantly (socialnämnden ~ socialförvaltningen)."
     )
+    organisation: FilterText | None = Field(
+        None, description="The kommun, region or myndighet, e.g. 'Kungsbacka kommun' (or 'Kungsbacka')."
+    )
     doc_type: list[FilterText] | None = Field(
         None, max_length=MAX_FILTER_ITEMS, description="Document types, e.g. ['yttrande', 'tjänsteutlåtande']."
     )
@@ -174,6 +177,11 @@ class DocumentListQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     body: FilterText | None = Field(None, description="Issuing body, matched tolerantly.")
+    organisation: FilterText | None = Field(
+        None,
+        description="The kommun, region or myndighet the body belongs to ('Kungsbacka kommun', or a word of it: "
+        "'Kungsbacka'); with `body`, one organisation's body (Kungsbacka's kommunstyrelse, not Stockholm's).",
+    )
     doc_type: list[FilterText] | None = Field(
         None, max_length=MAX_FILTER_ITEMS, description="One or more document types (repeat the parameter)."
     )
@@ -227,6 +235,7 @@ class DocumentSummary(BaseModel):
     title: str
     doc_type: str
     body: str | None
+    organisation: str | None = Field(None, description="The kommun, region or myndighet the body belongs to.")
     date: str | None
     year: int | None
     dnr: list[str]
@@ -275,11 +284,16 @@ class DocumentView(Document):
 class FacetCount(BaseModel):
     value: str
     count: int
+    organisation: str | None = Field(
+        None, description="In `bodies`: the organisation of this body (one entry per organisation and body)."
+    )
 
 
 class Facets(BaseModel):
-    """Counts over the documents that match every *other* filter, so a chosen value does not hide the rest."""
+    """Counts over the documents that match every *other* filter, so a chosen value does not hide the rest.
+    `bodies` counts each organisation's body apart (Kungsbacka's and Stockholm's kommunstyrelse are two)."""
 
+    organisations: list[FacetCount] = Field(default_factory=list)
     bodies: list[FacetCount]
     types: list[FacetCount]
     years: list[FacetCount]
