@@ -68,6 +68,17 @@ class FileResult:
         self.dnr, self.date = list(doc.dnr), doc.date or ""
         return self
 
+    def detected_in(self, meta: dict[str, Any]) -> FileResult:
+        """The detected fields as the manifest keeps them (a file indexed before: not parsed again)."""
+        self.doc_type, self.title = str(meta.get("doc_type") or ""), str(meta.get("title") or "")
+        self.organisation, self.body = str(meta.get("organisation") or ""), str(meta.get("body") or "")
+        try:
+            self.dnr = [str(v) for v in json.loads(str(meta.get("dnr") or "[]"))]
+        except ValueError:
+            self.dnr = []
+        self.date = str(meta.get("date") or "")
+        return self
+
 
 @dataclass
 class IngestReport:
@@ -296,11 +307,13 @@ class Ingestor:
         if doc_id in manifest and manifest[doc_id].get("sidecar_hash", "") == sidecar:
             self._retire(source, doc_id, same_path, manifest)
             meta = manifest[doc_id]
-            return FileResult(source, "unchanged", doc_id=doc_id, paragraphs=int(meta.get("paragraphs", 0)))
+            result = FileResult(source, "unchanged", doc_id=doc_id, paragraphs=int(meta.get("paragraphs", 0)))
+            return result.detected_in(meta)
         known = self.twins.variant_of(doc_id, manifest)
         if known is not None:  # a variant seen before (e.g. the OCR text of a PDF): not parsed again
             name = manifest[known].get("source_file", known)
-            return FileResult(source, "variant", f"same text as {name}: kept as its variant", doc_id=known)
+            result = FileResult(source, "variant", f"same text as {name}: kept as its variant", doc_id=known)
+            return result.detected_in(manifest[known])
         twin = next((p for p in (batch.items if batch is not None else []) if p.doc.id == doc_id), None)
         if twin is not None:  # the same text twice in one run (a copy in another folder): indexed once
             return FileResult(source, "duplicate", f"same text as {twin.source}", doc_id=doc_id)
@@ -452,14 +465,7 @@ class Ingestor:
         self.store.write_chunks_many([(item.doc, item.chunks) for item in items], vectors)
         self.store.commit_many(entries)
         for item in items:
-            manifest[item.doc.id] = {
-                "source_path": item.source,
-                "content_hash": item.doc.content_hash,
-                "paragraphs": len(item.doc.paragraphs()),
-                "sidecar_hash": item.state,
-                "source_file": item.doc.source_file,
-                "variants": variants_meta(item.doc.variants),
-            }
+            manifest[item.doc.id] = self.store.doc_meta(item.doc, item.source, True, item.state)
             self._retire(item.source, item.doc.id, item.same_path, manifest)
             self.twins.note_variants(item.doc.id, [v.content_id for v in item.doc.variants])
             for old in item.supersedes:  # a text twin that this better original replaces

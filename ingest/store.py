@@ -138,7 +138,7 @@ class Store:
                 ids=[d.id for d, _, _ in entries],
                 embeddings=[[1.0] for _ in entries],
                 documents=[d.model_dump_json() for d, _, _ in entries],
-                metadatas=[self._doc_meta(d, src, False, state) for d, src, state in entries],
+                metadatas=[self.doc_meta(d, src, False, state) for d, src, state in entries],
             )
 
     def write_signatures(self, signatures: dict[str, str]) -> None:
@@ -165,8 +165,11 @@ class Store:
         if doc is None:
             return None
         doc.variants = variants
-        self.documents.update(
-            ids=[doc_id], documents=[doc.model_dump_json()], metadatas=[{"variants": variants_meta(variants)}]
+        self.documents.update(  # our own embedding: Chroma would otherwise embed the text with its default model
+            ids=[doc_id],
+            embeddings=[[1.0]],
+            documents=[doc.model_dump_json()],
+            metadatas=[{"variants": variants_meta(variants)}],
         )
         self._bump()
         return doc
@@ -188,7 +191,7 @@ class Store:
         if entries:
             self.documents.update(
                 ids=[d.id for d, _, _ in entries],
-                metadatas=[self._doc_meta(d, src, True, state) for d, src, state in entries],
+                metadatas=[self.doc_meta(d, src, True, state) for d, src, state in entries],
             )
             self._bump()
 
@@ -213,7 +216,7 @@ class Store:
         return list(pending)
 
     @staticmethod
-    def _doc_meta(doc: Document, source_path: str, committed: bool, sidecar_hash: str) -> dict[str, Any]:
+    def doc_meta(doc: Document, source_path: str, committed: bool, sidecar_hash: str) -> dict[str, Any]:
         return {
             "committed": committed,
             "sidecar_hash": sidecar_hash,

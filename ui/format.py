@@ -312,3 +312,69 @@ def uploader_css(types: Sequence[str], max_mb: int) -> str:
         f'{{content: "{note}"; font-size: .875rem;}}'
         "</style>"
     )
+
+
+# --- upload results ------------------------------------------------------------------------------
+UPLOAD_STATUS = {
+    "added": "Tillagd",
+    "replaced": "Ersatte en tidigare version",
+    "unchanged": "Fanns redan (oförändrad)",
+    "variant": "Variant av ett dokument i arkivet",
+    "skipped": "Inte inläst",
+}
+# what the service says, in Swedish: (pattern of its English reason, the Swedish text; groups fill {0}, {1})
+REASONS: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"^same text as (.+?) \((\d+%) alike\): kept as its variant$"),
+        "samma text som {0} ({1} lika): sparad som variant av det",
+    ),
+    (re.compile(r"^same text as (.+?): kept as its variant$"), "samma text som {0}: sparad som variant av det"),
+    (
+        re.compile(r"^same text as (.+?), the better original: kept as its variant$"),
+        "samma text som {0}, som är originalet: sparad som variant av det",
+    ),
+    (
+        re.compile(r"^the original of (.+?) \((\d+%) alike\), now its variant$"),
+        "originalet till {0} ({1} lika), som nu är en variant av det",
+    ),
+    (re.compile(r"^same text as (.+)$"), "samma text som {0}"),
+    (re.compile(r"^unsupported file type; accepted: (.+)$"), "filtypen läses inte (arkivet läser {0})"),
+    (re.compile(r"^unsupported file type (.+)$"), "filtypen {0} läses inte"),
+    (re.compile(r"^(.+) MB is over the limit of (.+) MB$"), "{0} MB är över gränsen på {1} MB"),
+    (re.compile(r"^file too large \((.+)\)$"), "filen är för stor ({0})"),
+    (re.compile(r"^unusable file name (.+)$"), "filnamnet {0} går inte att använda"),
+    (re.compile(r"^no paragraphs of text found$"), "ingen text hittades i filen"),
+    (re.compile(r"^empty file$"), "filen är tom"),
+    (re.compile(r"^describes the folder, not a document$"), "beskriver mappen, är inget dokument"),
+    (re.compile(r"^a data file \((.+)\), not a document$"), "en datafil ({0}), inget dokument"),
+]
+
+
+def reason_sv(reason: str) -> str:
+    """The service's reason for a file, in Swedish where it is a known one; else quoted as the service said it."""
+    for pattern, swedish in REASONS:
+        match = pattern.match(reason.strip())
+        if match:
+            return swedish.format(*match.groups())
+    return f"tjänstens besked: {reason}" if reason else ""
+
+
+def upload_line(result: dict[str, Any]) -> str:
+    """One line per uploaded file: name, what became of it, what was detected, why (in Swedish)."""
+    status = str(result.get("status") or "skipped")
+    name = str(result.get("filename") or result.get("original_filename") or "")
+    detected = (
+        doc_facts(
+            result.get("body"),
+            str(result.get("doc_type") or ""),
+            list(result.get("dnr") or []),
+            result.get("date"),
+            3,
+            result.get("organisation"),
+        )
+        if status != "skipped"
+        else []
+    )
+    parts = [f"{name}: {UPLOAD_STATUS.get(status, status)}", *detected]
+    reason = reason_sv(str(result.get("reason") or ""))
+    return " · ".join(parts) + (f" — {reason}" if reason else "")

@@ -69,6 +69,11 @@ def facets() -> Facets | None:
     return call(lambda: _facets(*api()))
 
 
+def facets_changed() -> None:
+    """The archive changed (an upload): the filters and lists read it afresh."""
+    _facets.clear()
+
+
 # --- filters -------------------------------------------------------------------------------------
 def keep_filters() -> None:
     """Keep the filter widgets' values while a page without them is shown."""

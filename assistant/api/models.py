@@ -312,9 +312,19 @@ class DocumentPage(BaseModel):
 class UploadResult(BaseModel):
     filename: str = Field(..., description="The (sanitised) file name the document is stored under.")
     original_filename: str | None = Field(None, description="The name as sent, when it had to be sanitised.")
-    status: Literal["added", "replaced", "unchanged", "skipped"]
+    status: Literal["added", "replaced", "unchanged", "variant", "skipped"] = Field(
+        ...,
+        description="`variant`: the same text as a document already indexed (e.g. its OCR text), kept as that "
+        "document's variant (`doc_id`), not as a document of its own.",
+    )
     reason: str = ""
     doc_id: str | None = None
+    doc_type: str | None = Field(None, description="What was detected: the document's type ...")
+    title: str | None = None
+    organisation: str | None = Field(None, description="... its organisation ...")
+    body: str | None = Field(None, description="... its body ...")
+    dnr: list[str] = Field(default_factory=list, description="... its diarienummer ...")
+    date: str | None = Field(None, description="... and its date.")
     paragraphs: int = 0
     chunks: int = 0
     pages: int = 0
