@@ -75,6 +75,7 @@ class Catalog:
         self._doc_types = np.array(docs["doc_type"], dtype=object)
         self._doc_bodies = np.array([str(b or "") for b in docs["body"]], dtype=object)
         self._doc_units = np.array([str(u or "") for u in docs["unit"]], dtype=object)
+        self._doc_orgs = np.array([str(o or "").casefold() for o in docs["organisation"]], dtype=object)
         self.doc_ids = self._doc_names[codes]
         self.years = np.asarray(docs["year"], dtype=np.int32)[codes]
         self.types = self._doc_types[codes]
@@ -145,6 +146,9 @@ class Catalog:
             mask &= self._cached(("body", filters.body), partial(self._body_mask, filters.body))
         if bodies:  # bodies a question names: any of them ("vad föreslog nämnden kommunstyrelsen")
             mask &= np.logical_or.reduce([self._cached(("body", b), partial(self._body_mask, b)) for b in bodies])
+        if filters.organisation:
+            wanted = filters.organisation
+            mask &= self._cached(("organisation", wanted), partial(self._organisation_mask, wanted))
         if filters.doc_type:
             key = ("type", *sorted(filters.doc_type))
             mask &= self._cached(key, lambda: np.isin(self._doc_types, list(filters.doc_type or []))[self._codes])
@@ -170,6 +174,15 @@ class Catalog:
     def _body_mask(self, body: str) -> np.ndarray:
         names = [b for b in self.body_names if body_mod.matches(body, b)]
         return (np.isin(self._doc_bodies, names) | np.isin(self._doc_units, names))[self._codes]
+
+    def _organisation_mask(self, organisation: str) -> np.ndarray:
+        """Chunks of the documents of an organisation: each of its words begins a word of theirs."""
+        words = organisation.casefold().split()
+        hit = np.array(
+            [all(any(h.startswith(w) for h in o.split()) for w in words) if o else False for o in self._doc_orgs],
+            dtype=bool,
+        )
+        return hit[self._codes]
 
     def known_body(self, body: str) -> bool:
         return any(body_mod.matches(body, b) for b in self.body_names)

@@ -77,6 +77,7 @@ def build(n: int, doc: Document, paragraph_id: str, quote: str, score: float) ->
         title=doc.title,
         doc_type=doc.doc_type,
         body=doc.body,
+        organisation=doc.organisation,
         dnr=own_dnr(doc, section, parent),
         date=doc.date,
         section=section_label(section, parent),

@@ -2,7 +2,10 @@
 
 The text's most distinctive terms (sublinear tf × idf over the analysed tokens) are scored with BM25 over
 the chunks of those document types; chunk scores are summed per document as best + ½ second + ¼ third.
-Each precedent keeps its three best passages and, when it has one, its förslag till beslut quoted."""
+Each precedent keeps its three best passages and its core, quoted: what the document said (its stance, read as
+on the Remisser page) or proposed (its förslag till beslut, unless that only adopts or forwards a yttrande —
+"Kommunstyrelsen antar yttrandet …" says nothing of the matter), else the first sentences of its summary.
+One row per document; a text filed twice is one document (ingest.neardup)."""
 
 from __future__ import annotations
 
@@ -13,8 +16,9 @@ from collections import Counter
 import numpy as np
 
 from assistant.catalog import Catalog
+from assistant.remisser import overall_stance
 from assistant.retrieve import Scored
-from assistant.schemas import Filters, Precedent
+from assistant.schemas import Filters, Precedent, PrecedentCore
 from assistant.views import doc_ref, search_hit
 from ingest.analyzer import analyze
 from ingest.lexical import LexicalIndex
@@ -25,6 +29,15 @@ MAX_TERMS = 30
 PASSAGE_WEIGHTS = (1.0, 0.5, 0.25)
 PROPOSAL_HEADING = re.compile(r"^(?:[\wåäö-]+s\s+)?förslag\s+till\s+beslut\b", re.IGNORECASE)
 PROPOSAL_MAX_PARAGRAPHS = 6
+# a proposal that only adopts, forwards or points to a yttrande/tjänsteutlåtande: no core of its own
+FORMAL_PROPOSAL = re.compile(
+    r"\b(?:antar|anta|godkänner|godkänna|fastställer|överlämnar|överlämna|översänder|översända|hänvisar\s+till)\b"
+    r"(?:[^.]*\b(?:yttrande|tjänsteutlåtande|tjänsteskrivelse|remissvar|svar|ärendet)\w*)",
+    re.IGNORECASE,
+)
+SUMMARY_HEADING = re.compile(r"^(?:sammanfattande\s+(?:inställning|bedömning|synpunkter)|sammanfattning)\b", re.I)
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9])")
+SUMMARY_SENTENCES = 2
 
 
 def key_terms(text: str, index: LexicalIndex, limit: int = MAX_TERMS) -> list[str]:
@@ -90,6 +103,42 @@ def proposal(doc: Document) -> tuple[str | None, list[str]]:
     return None, []
 
 
+def is_formal(text: str) -> bool:
+    """Every line of a proposal adopts, forwards or points to another text (or is a bare numbering)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return bool(lines) and all(FORMAL_PROPOSAL.search(line) for line in lines)
+
+
+def summary(doc: Document) -> PrecedentCore | None:
+    """The first sentences of the document's Sammanfattning (or sammanfattande inställning)."""
+    for section in doc.sections:
+        if section.kind != "head" and SUMMARY_HEADING.match(section.heading) and section.paragraphs:
+            paragraph = section.paragraphs[0]
+            text = " ".join(SENTENCE_END.split(paragraph.text.strip())[:SUMMARY_SENTENCES])
+            return PrecedentCore(
+                kind="sammanfattning", heading=section.heading, text=text, paragraph_ids=[f"{doc.id}#{paragraph.id}"]
+            )
+    return None
+
+
+def core(doc: Document) -> PrecedentCore | None:
+    """What the document said or proposed: its stance, a proposal of its own, its summary, any proposal."""
+    stance = overall_stance(doc)
+    if stance.stance != "unclear" and stance.quote and stance.paragraph_id:
+        return PrecedentCore(
+            kind="ställningstagande",
+            heading=stance.section,
+            text=stance.quote,
+            stance=stance.stance,
+            paragraph_ids=[stance.paragraph_id],
+        )
+    text, ids = proposal(doc)
+    proposed = PrecedentCore(kind="förslag till beslut", text=text, paragraph_ids=ids) if text else None
+    if proposed is not None and not is_formal(proposed.text):
+        return proposed
+    return summary(doc) or proposed
+
+
 def _precedent(catalog: Catalog, doc_id: str, chunks: list[int], scores: np.ndarray) -> Precedent:
     meta = catalog.doc_fields[doc_id]
     score = document_score([float(scores[i]) for i in chunks[: len(PASSAGE_WEIGHTS)]])
@@ -100,6 +149,7 @@ def _precedent(catalog: Catalog, doc_id: str, chunks: list[int], scores: np.ndar
         doc=doc_ref(meta, score),
         score=round(score, 5),
         passages=passages,
+        core=core(doc) if doc is not None else None,
         proposal=text,
         proposal_paragraph_ids=ids,
     )

@@ -30,6 +30,9 @@ class Filters(BaseModel):
     body: str | None = Field(
         None, description="Issuing body, matched tolerantly (socialnämnden ~ socialförvaltningen)."
     )
+    organisation: str | None = Field(
+        None, description="The kommun, region or myndighet, e.g. 'Kungsbacka kommun' (or 'Kungsbacka')."
+    )
     doc_type: list[str] | None = Field(None, description="Document types, e.g. ['yttrande', 'tjänsteutlåtande'].")
     year_from: int | None = Field(None, ge=1900, le=2100)
     year_to: int | None = Field(None, ge=1900, le=2100)
@@ -63,6 +66,7 @@ class Passage(BaseModel):
     title: str
     doc_type: str
     body: str | None
+    organisation: str | None = Field(None, description="The kommun, region or myndighet the body belongs to.")
     dnr: list[str]
     date: str | None
     section: str
@@ -92,6 +96,7 @@ class DocRef(BaseModel):
     title: str
     doc_type: str
     body: str | None
+    organisation: str | None = Field(None, description="The kommun, region or myndighet the body belongs to.")
     date: str | None
     dnr: list[str]
     score: float = 0.0
@@ -113,16 +118,33 @@ class Answer(BaseModel):
     )
 
 
+StanceLabel = Literal[
+    "tillstyrker", "tillstyrker med synpunkter", "tveksam", "avstyrker", "inget att erinra", "unclear"
+]
+
+
+class PrecedentCore(BaseModel):
+    """What an earlier document said or proposed, quoted verbatim: its stance, else its förslag till beslut
+    (unless that only adopts a yttrande), else its summary."""
+
+    kind: Literal["ställningstagande", "förslag till beslut", "sammanfattning"]
+    heading: str | None = Field(None, description="The heading of the section the text is quoted from.")
+    text: str = Field(..., description="Quoted verbatim from the document.")
+    stance: StanceLabel | None = Field(None, description="With `ställningstagande`: the stance read from the text.")
+    paragraph_ids: list[str] = Field(default_factory=list, description="Full paragraph ids of the quote.")
+
+
 class Precedent(BaseModel):
     doc: DocRef
     score: float
     passages: list[SearchHit]
+    core: PrecedentCore | None = Field(None, description="What the document said or proposed, quoted.")
     proposal: str | None = Field(None, description="The document's förslag till beslut, quoted.")
     proposal_paragraph_ids: list[str] = Field(default_factory=list, description="Its paragraphs, full ids.")
 
 
 class Stance(BaseModel):
-    stance: Literal["tillstyrker", "tillstyrker med synpunkter", "tveksam", "avstyrker", "inget att erinra", "unclear"]
+    stance: StanceLabel
     quote: str | None = None
     paragraph_id: str | None = None
     section: str | None = Field(default=None, description="Heading of the section the quote is from.")

@@ -9,6 +9,7 @@ import httpx
 from assistant.schemas import Answer, Citation, Filters, SearchHit, Turn
 from assistant.service import AssistantService
 from assistant.settings import RetrieverMode, Settings
+from ingest.store import manifest_variants
 
 
 class Backend(Protocol):
@@ -54,6 +55,9 @@ class ServiceBackend:
             for name in (meta.get("source_file"), str(meta.get("source_path", "")).rsplit("/", 1)[-1]):
                 if name:
                     out.setdefault(str(name), doc_id)
+        for doc_id, meta in sorted(self.service.ingestor.store.manifest().items()):
+            for variant in manifest_variants(meta):  # a file kept as a variant counts as its document
+                out.setdefault(str(variant.get("file", "")), doc_id)
         return out
 
     def describe(self) -> dict[str, Any]:
@@ -154,6 +158,8 @@ class ApiBackend:
                     doc_id = d.get("id") or d.get("doc_id")
                     if doc_id and d.get("source_file"):
                         out.setdefault(str(d["source_file"]), str(doc_id))
+                    for variant in d.get("variants") or [] if doc_id else []:
+                        out.setdefault(str(variant), str(doc_id))
                 total = data.get("total", 0) if isinstance(data, dict) else 0
                 offset += limit
                 if not items or offset >= total:

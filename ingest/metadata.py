@@ -6,6 +6,7 @@ Each rule needs the text to say it; a field no rule supports stays empty.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from ingest import dnr as dnr_mod
 from ingest.dates import DATE, ISO, SWEDISH, first_date, to_iso
@@ -117,7 +118,7 @@ def find_body(head: str, full: str, kind: str, sections: list[Section]) -> str |
             return lines[i + 1]
         if re.match(r"^Länsstyrelsen\b", line):
             return "Länsstyrelsen" + (
-                " " + lines[i + 1]
+                " " + lines[i + 1][:1].upper() + lines[i + 1][1:]  # "västra Götaland" -> "Västra Götaland"
                 if i + 1 < len(lines) and "län" not in line and re.match(r"^[A-ZÅÄÖa-zåäö]+ [A-ZÅÄÖ]", lines[i + 1])
                 else ""
             )
@@ -175,14 +176,34 @@ def find_handlaggare(head: str) -> str | None:
     return match.group(1) if match else None
 
 
-def find_organisation(head: str, remitter: str | None) -> str | None:
-    for match in ORG.finditer("\n".join(head.split("\n")[:12])):
-        org = match.group(1)
-        if org.isupper():
-            org = org.title().replace(" Kommun", " kommun")
-        if remitter and org in remitter:
-            continue
-        return org
+AUTHORITY = re.compile(
+    r"^(?:Länsstyrelsen|Regeringskansliet|Mark- och miljööverdomstolen|Svea hovrätt|[A-ZÅÄÖ]\w+ tingsrätt"
+    r"|Kammarrätten|Förvaltningsrätten)\b"
+)
+SIGNATURE_LINES = 15
+
+
+def _org_name(found: str) -> str:
+    return found.title().replace(" Kommun", " kommun") if found.isupper() else found
+
+
+def find_organisation(head: str, remitter: str | None, body: str | None = None, text: str = "") -> str | None:
+    """The kommun, region or myndighet a document speaks for: a state authority is its own; else the first
+    organisation named in the head (not the remitting one), else in the signature block at the end, else
+    the one the text names most often (its letterhead and footers), when no other is named as often."""
+    if body and AUTHORITY.match(body):
+        return body
+    named = [_org_name(m.group(1)) for m in ORG.finditer("\n".join(head.split("\n")[:12]))]
+    for org in named:
+        if not (remitter and org in remitter):
+            return org
+    lines = [line for line in text.split("\n") if line.strip()][-SIGNATURE_LINES:]
+    signed = [_org_name(m.group(1)) for m in ORG.finditer("\n".join(lines))]
+    if signed:
+        return signed[-1]
+    counts = Counter(_org_name(m.group(1)) for m in ORG.finditer(text)).most_common(2)
+    if counts and (len(counts) == 1 or counts[0][1] > counts[1][1]):
+        return counts[0][0]
     return None
 
 

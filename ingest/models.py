@@ -55,6 +55,17 @@ class Statement(BaseModel):
     people: list[str] = Field(default_factory=list)
 
 
+class Variant(BaseModel):
+    """Another file with the same text as the document (its OCR text, its plain-text copy): not a document of its
+    own, named on the document it belongs to (see ingest.neardup)."""
+
+    source_file: str
+    format: str = "txt"
+    content_id: str = Field("", description="The id the file would have as a document (from its bytes).")
+    source_path: str = ""
+    similarity: float = Field(0.0, description="Estimated Jaccard similarity of the two texts' word shingles.")
+
+
 class DocumentFields(BaseModel):
     """Head fields. Anything the text does not support stays empty."""
 
@@ -78,6 +89,7 @@ class DocumentFields(BaseModel):
     format: str = "txt"
     ocr: bool = False
     content_hash: str = ""
+    variants: list[Variant] = Field(default_factory=list, description="Other files of the same text.")
 
 
 class Document(DocumentFields):

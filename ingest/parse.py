@@ -46,7 +46,9 @@ def _assign_offsets(sections: list[Section]) -> str:
     return "\n\n".join(parts)
 
 
-def _fill_fields(doc: Document, head_lines: list[str]) -> None:
+def _fill_fields(doc: Document, head_lines: list[str], raw: str = "") -> None:
+    """The head fields; `raw` is the extracted text before clean-up (its running headers and footers name the
+    organisation)."""
     head = "\n".join(head_lines)
     full = doc.text
     head_paragraphs = [p.text for p in doc.sections[0].paragraphs] if doc.sections[0].kind == "head" else []
@@ -62,7 +64,7 @@ def _fill_fields(doc: Document, head_lines: list[str]) -> None:
         doc.remisstid = meta.find_remisstid(full)
         doc.remiss_ref = meta.find_remiss_ref(head)
     if doc.doc_type != "remiss":
-        doc.organisation = meta.find_organisation(head, doc.remitting_body)
+        doc.organisation = meta.find_organisation(head, doc.remitting_body, doc.body, raw)
     if doc.doc_type == "dom":
         doc.title = meta.dom_title(head, doc.dnr) or ""
     doc.title = doc.title or meta.find_title(head_paragraphs or head_lines[:8], doc.doc_type, doc.body, doc.date) or ""
@@ -91,7 +93,7 @@ def parse_bytes(
         statements=statements,
     )
     doc.text = _assign_offsets(sections)
-    _fill_fields(doc, _head_lines(extracted))
+    _fill_fields(doc, _head_lines(extracted), extracted.text)
     if not doc.title:
         doc.title = filename.rsplit(".", 1)[0]
     for key, value in (overrides or {}).items():

@@ -27,28 +27,57 @@ from ingest.injection import mark_instructions
 from ingest.lexical import FORMAT as LEXICAL_FORMAT
 from ingest.lexical import LexicalIndex
 from ingest.lock import IngestLock
-from ingest.models import Chunk, Document
+from ingest.models import Chunk, Document, Variant
+from ingest.neardup import encode, original_rank, signature
 from ingest.parse import ParseOptions, content_id
-from ingest.readers import is_supported
+from ingest.readers import SUPPORTED, is_supported
 from ingest.settings import IngestSettings
-from ingest.sidecar import load_sidecar
-from ingest.store import Store
+from ingest.sidecar import is_sidecar, load_sidecar
+from ingest.store import Store, variants_meta
+from ingest.twins import Twins
 from ingest.worker import ParseJob, ParsePool
 
 log = logging.getLogger("remiss.ingest")
 
-INDEX_VERSION = 5  # bump when parsing or chunking changes: the next ingest re-indexes every file
+INDEX_VERSION = 6  # bump when parsing or chunking changes: the next ingest re-indexes every file
 
 
 @dataclass
 class FileResult:
+    """What became of one file. `variant`: the same text as a document (its OCR text, its plain-text copy), kept
+    as that document's variant (`doc_id`), not a document of its own. `duplicate`: the same bytes twice in one
+    run. `ignored`: not a document (a README, a data file). The detected fields are those of `doc_id`."""
+
     path: str
-    status: str  # added | replaced | unchanged | duplicate (same text as another of the run) | ignored | skipped
+    status: str  # added | replaced | unchanged | variant | duplicate | ignored | skipped
     reason: str = ""
     doc_id: str = ""
     paragraphs: int = 0
     chunks: int = 0
     pages: int = 0
+    doc_type: str = ""
+    title: str = ""
+    organisation: str = ""
+    body: str = ""
+    dnr: list[str] = field(default_factory=list)
+    date: str = ""
+
+    def detected(self, doc: Document) -> FileResult:
+        self.doc_type, self.title = doc.doc_type, doc.title
+        self.organisation, self.body = doc.organisation or "", doc.body or ""
+        self.dnr, self.date = list(doc.dnr), doc.date or ""
+        return self
+
+    def detected_in(self, meta: dict[str, Any]) -> FileResult:
+        """The detected fields as the manifest keeps them (a file indexed before: not parsed again)."""
+        self.doc_type, self.title = str(meta.get("doc_type") or ""), str(meta.get("title") or "")
+        self.organisation, self.body = str(meta.get("organisation") or ""), str(meta.get("body") or "")
+        try:
+            self.dnr = [str(v) for v in json.loads(str(meta.get("dnr") or "[]"))]
+        except ValueError:
+            self.dnr = []
+        self.date = str(meta.get("date") or "")
+        return self
 
 
 @dataclass
@@ -77,6 +106,7 @@ class IngestReport:
             "replaced": self.count("replaced"),
             "unchanged": self.count("unchanged"),
             "duplicate": self.count("duplicate"),
+            "variant": self.count("variant"),
             "ignored": self.count("ignored"),
             "skipped": self.count("skipped"),
             "pruned": len(self.pruned),
@@ -90,33 +120,55 @@ class IngestReport:
 
 
 FOLDER_NOTES = ("readme", "sources", "license", "changelog")  # files that describe a folder, not documents
+DATA_FILES = {".tsv", ".csv", ".json", ".jsonl", ".xlsx", ".xls", ".ods", ".xml", ".yaml", ".yml", ".sqlite"}
 
 
 def is_folder_note(path: Path) -> bool:
     return path.stem.lower() in FOLDER_NOTES
 
 
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def not_a_document(path: Path) -> str:
+    """Why a file in a folder is not ingested as a document ("" when it is one)."""
+    suffix = path.suffix.lower()
+    if is_folder_note(path):
+        return "describes the folder, not a document"
+    if suffix in DATA_FILES:
+        return f"a data file ({suffix}), not a document"
+    if not is_supported(path):
+        return (
+            f"not a file type the archive reads ({suffix or 'no extension'}; it reads {', '.join(sorted(SUPPORTED))})"
+        )
+    return ""
+
+
+def _folder_files(path: Path) -> list[Path]:
+    return [p for p in sorted(path.rglob("*")) if p.is_file() and not _hidden(p, path) and not is_sidecar(p)]
+
+
 def discover(paths: list[Path]) -> list[Path]:
-    """The files to ingest: files given, and the supported files of folders given (not their READMEs)."""
+    """The files to ingest: files given, and the documents of folders given (not their READMEs or data files)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
-                p for p in sorted(path.rglob("*")) if p.is_file() and is_supported(p) and not is_folder_note(p)
-            )
+            found.extend(p for p in _folder_files(path) if not not_a_document(p))
         elif path.is_file():
             found.append(path)
     return found
 
 
 def folder_notes(paths: list[Path]) -> list[FileResult]:
-    """The READMEs and source lists of the folders given, reported as not indexed (they are not documents)."""
+    """The files of the folders given that are not documents (READMEs, source lists, data files, types the
+    archive does not read), each reported as ignored with the reason."""
     return [
-        FileResult(str(p.resolve()), "ignored", "describes the folder, not a document")
+        FileResult(str(p.resolve()), "ignored", reason)
         for path in paths
         if path.is_dir()
-        for p in sorted(path.rglob("*"))
-        if p.is_file() and is_supported(p) and is_folder_note(p)
+        for p in _folder_files(path)
+        if (reason := not_a_document(p))
     ]
 
 
@@ -136,6 +188,7 @@ class Ingestor:
         self.options = ParseOptions(settings.mask_personnummer, settings.ocr, settings.ocr_lang)
         self.lock = IngestLock(settings.data_dir)
         self._pool: ParsePool | None = None
+        self._twins: Twins | None = None
 
     @property
     def lexical_dir(self) -> Path:
@@ -158,10 +211,11 @@ class Ingestor:
                 return
             recovery = Recovery(recovered=self.store.recover(), swept=self.sweep_sources())
             self._pool = ParsePool()
+            self._twins = Twins(self.store)
             try:
                 yield recovery
             finally:
-                pool, self._pool = self._pool, None
+                pool, self._pool, self._twins = self._pool, None, None
                 pool.close()
 
     def ingest(
@@ -253,7 +307,13 @@ class Ingestor:
         if doc_id in manifest and manifest[doc_id].get("sidecar_hash", "") == sidecar:
             self._retire(source, doc_id, same_path, manifest)
             meta = manifest[doc_id]
-            return FileResult(source, "unchanged", doc_id=doc_id, paragraphs=int(meta.get("paragraphs", 0)))
+            result = FileResult(source, "unchanged", doc_id=doc_id, paragraphs=int(meta.get("paragraphs", 0)))
+            return result.detected_in(meta)
+        known = self.twins.variant_of(doc_id, manifest)
+        if known is not None:  # a variant seen before (e.g. the OCR text of a PDF): not parsed again
+            name = manifest[known].get("source_file", known)
+            result = FileResult(source, "variant", f"same text as {name}: kept as its variant", doc_id=known)
+            return result.detected_in(manifest[known])
         twin = next((p for p in (batch.items if batch is not None else []) if p.doc.id == doc_id), None)
         if twin is not None:  # the same text twice in one run (a copy in another folder): indexed once
             return FileResult(source, "duplicate", f"same text as {twin.source}", doc_id=doc_id)
@@ -261,21 +321,111 @@ class Ingestor:
         if isinstance(prepared, str):
             return FileResult(source, "skipped", prepared)
         doc, chunks = prepared
-        self._keep_source(data, doc.id, filename)
         own = batch if batch is not None else _Batch()
-        own.add(_Pending(doc, chunks, source, sidecar, same_path))
-        if batch is None:
-            self._flush(own, manifest)
+        sig = signature(doc.text)
+        item = _Pending(doc, chunks, source, sidecar, same_path, encode(sig) if sig is not None else "")
+        reason = ""
+        mine = frozenset([doc.id, *same_path])  # its own earlier versions are no twins
+        found = self.twins.index(manifest).twin(sig, mine) if sig is not None else None
+        if found is not None:
+            twin_id, similarity = found
+            if not self._better_original(doc, twin_id, own):
+                return self._as_variant(doc, source, twin_id, similarity, own, manifest, same_path)
+            reason = self._supersede(item, twin_id, similarity, own, manifest)
+        self._keep_source(data, doc.id, filename)
+        own.add(item)
+        self.twins.add(doc.id, sig, manifest)
         # replaced: a new version of the file, or the same file with an edited sidecar
         status = "replaced" if same_path else "added"
-        return FileResult(
+        item.result = FileResult(
             source,
             status,
+            reason,
             doc_id=doc.id,
             paragraphs=len(doc.paragraphs()),
             chunks=len(chunks),
             pages=doc.pages,
+        ).detected(doc)
+        if batch is None:
+            self._flush(own, manifest)
+        return item.result
+
+    @property
+    def twins(self) -> Twins:
+        assert self._twins is not None, "twins are known in a writer session"
+        return self._twins
+
+    def _twin_doc(self, twin_id: str, batch: _Batch) -> tuple[Document | None, _Pending | None]:
+        pending = next((p for p in batch.items if p.doc.id == twin_id), None)
+        return (pending.doc, pending) if pending is not None else (self.store.get_document(twin_id), None)
+
+    def _better_original(self, doc: Document, twin_id: str, batch: _Batch) -> bool:
+        """Whether the new document should be the original rather than its twin (a tie keeps the twin)."""
+        twin, _ = self._twin_doc(twin_id, batch)
+        if twin is None:
+            return True
+        return original_rank(doc.format, doc.pages) < original_rank(twin.format, twin.pages)
+
+    def _as_variant(
+        self,
+        doc: Document,
+        source: str,
+        twin_id: str,
+        similarity: float,
+        batch: _Batch,
+        manifest: dict[str, dict[str, Any]],
+        same_path: list[str],
+    ) -> FileResult:
+        """Record the new file as a variant of its twin (pending in the batch, or committed)."""
+        twin, pending = self._twin_doc(twin_id, batch)
+        assert twin is not None
+        variant = Variant(
+            source_file=doc.source_file,
+            format=doc.format,
+            content_id=doc.id,
+            source_path=source,
+            similarity=round(similarity, 3),
         )
+        variants = [v for v in twin.variants if v.source_path != source and v.content_id != doc.id] + [variant]
+        if pending is not None:
+            pending.doc.variants = variants
+        else:
+            self.store.set_variants(twin_id, variants)
+            manifest[twin_id]["variants"] = variants_meta(variants)
+        self.twins.note_variants(twin_id, [doc.id])
+        self._retire(source, twin_id, same_path, manifest)
+        reason = f"same text as {twin.source_file} ({similarity:.0%} alike): kept as its variant"
+        return FileResult(source, "variant", reason, doc_id=twin_id, pages=twin.pages).detected(twin)
+
+    def _supersede(
+        self, item: _Pending, twin_id: str, similarity: float, batch: _Batch, manifest: dict[str, dict[str, Any]]
+    ) -> str:
+        """The new document becomes the original of its twin's text: the twin (and its variants) become its
+        variants, and the twin's document goes (from the batch now, from the store when the batch is written)."""
+        twin, pending = self._twin_doc(twin_id, batch)
+        assert twin is not None
+        source = pending.source if pending is not None else str(manifest.get(twin_id, {}).get("source_path", ""))
+        variant = Variant(
+            source_file=twin.source_file,
+            format=twin.format,
+            content_id=twin.id,
+            source_path=source,
+            similarity=round(similarity, 3),
+        )
+        item.doc.variants = [*twin.variants, variant]
+        self.twins.forget(twin_id)
+        if pending is not None:
+            batch.items.remove(pending)
+            kept = self.source_file(twin_id)
+            if kept is not None:
+                kept.unlink(missing_ok=True)
+            if pending.result is not None:
+                pending.result.status = "variant"
+                pending.result.reason = f"same text as {item.doc.source_file}, the better original: kept as its variant"
+                pending.result.doc_id = item.doc.id
+        else:
+            item.supersedes.append(twin_id)
+        return f"the original of {twin.source_file} ({similarity:.0%} alike), now its variant"
 
     def _prepare(
         self, data: bytes, filename: str, overrides: dict[str, Any] | None
@@ -307,6 +457,7 @@ class Ingestor:
         vectors = self.embedder.embed_documents([c.index_text for item in items for c in item.chunks])
         entries = [(item.doc, item.source, item.state) for item in items]
         self.store.begin_many(entries)
+        self.store.write_signatures({item.doc.id: item.signature for item in items if item.signature})
         hold("batch")  # a test hook: concurrency tests hold a writer here, its batch recorded uncommitted
         for item in items:
             if item.doc.id in manifest:  # re-indexed (new parser or sidecar): drop this id's old chunks first
@@ -314,13 +465,18 @@ class Ingestor:
         self.store.write_chunks_many([(item.doc, item.chunks) for item in items], vectors)
         self.store.commit_many(entries)
         for item in items:
-            manifest[item.doc.id] = {
-                "source_path": item.source,
-                "content_hash": item.doc.content_hash,
-                "paragraphs": len(item.doc.paragraphs()),
-                "sidecar_hash": item.state,
-            }
+            manifest[item.doc.id] = self.store.doc_meta(item.doc, item.source, True, item.state)
             self._retire(item.source, item.doc.id, item.same_path, manifest)
+            self.twins.note_variants(item.doc.id, [v.content_id for v in item.doc.variants])
+            for old in item.supersedes:  # a text twin that this better original replaces
+                self._remove(old, manifest)
+
+    def _remove(self, doc_id: str, manifest: dict[str, dict[str, Any]]) -> None:
+        self.store.delete_document(doc_id)
+        manifest.pop(doc_id, None)
+        source = self.source_file(doc_id)
+        if source is not None:
+            source.unlink(missing_ok=True)
 
     def _retire(self, source: str, keep: str, same_path: list[str], manifest: dict[str, dict[str, Any]]) -> None:
         for old in same_path:
@@ -390,6 +546,9 @@ class _Pending:
     source: str
     state: str
     same_path: list[str]
+    signature: str = ""  # the text's MinHash, encoded (ingest.neardup)
+    supersedes: list[str] = field(default_factory=list)  # committed text twins this document replaces
+    result: FileResult | None = None
 
 
 @dataclass

@@ -11,7 +11,15 @@ import yaml
 from ingest.errors import SkipFile
 from ingest.models import DocumentFields
 
-EDITABLE = set(DocumentFields.model_fields) - {"id", "content_hash", "source_file", "pages", "format", "ocr"}
+EDITABLE = set(DocumentFields.model_fields) - {
+    "id",
+    "content_hash",
+    "source_file",
+    "pages",
+    "format",
+    "ocr",
+    "variants",
+}
 
 
 def sidecar_paths(path: Path) -> list[Path]:
@@ -44,3 +52,8 @@ def parse_sidecar(text: str, name: str) -> dict[str, Any]:
         if key in data and data[key] is not None:
             data[key] = str(data[key])
     return data
+
+
+def is_sidecar(path: Path) -> bool:
+    """A `NAME.meta.yaml`/`.yml`/`.json` beside a document: its fields, not a document of its own."""
+    return path.name.lower().endswith((".meta.yaml", ".meta.yml", ".meta.json"))

@@ -1,4 +1,5 @@
-"""The Chroma store: one collection of chunks (with our own embeddings) and one of documents.
+"""The Chroma store: one collection of chunks (with our own embeddings), one of documents, and one of the
+documents' text signatures (MinHash, read by ingest only: finding a new file's twin, see ingest.neardup).
 
 A document record is written first as `committed=False`, then its chunks, then it is marked committed.
 Readers see committed documents only; `recover()` removes what a crash left half-written.
@@ -19,7 +20,7 @@ from chromadb.api.types import Schema, StringInvertedIndexConfig, VectorIndexCon
 from chromadb.config import Settings as ChromaSettings
 
 from ingest.errors import StoreUnavailable
-from ingest.models import Chunk, Document, DocumentFields
+from ingest.models import Chunk, Document, DocumentFields, Variant
 from ingest.settings import IngestSettings
 
 BATCH = 4000
@@ -123,6 +124,9 @@ class Store:
             self.documents = self.client.get_or_create_collection(
                 f"{self.namespace}-documents", embedding_function=None
             )
+            self.signatures = self.client.get_or_create_collection(
+                f"{self.namespace}-signatures", embedding_function=None
+            )
         except Exception as exc:
             raise StoreUnavailable(f"Chroma is not reachable ({settings.chroma_mode}): {exc}") from exc
 
@@ -134,8 +138,41 @@ class Store:
                 ids=[d.id for d, _, _ in entries],
                 embeddings=[[1.0] for _ in entries],
                 documents=[d.model_dump_json() for d, _, _ in entries],
-                metadatas=[self._doc_meta(d, src, False, state) for d, src, state in entries],
+                metadatas=[self.doc_meta(d, src, False, state) for d, src, state in entries],
             )
+
+    def write_signatures(self, signatures: dict[str, str]) -> None:
+        """Text signatures by document id, written with the uncommitted documents (read for committed ones)."""
+        if signatures:
+            ids = list(signatures)
+            self.signatures.upsert(ids=ids, embeddings=[[1.0] for _ in ids], documents=[signatures[i] for i in ids])
+
+    def signatures_of(self, committed: set[str]) -> Iterator[tuple[str, str]]:
+        """(document id, signature) of the committed documents, read in pages."""
+        offset = 0
+        while True:
+            got = self.signatures.get(include=["documents"], limit=PAGE, offset=offset)
+            if not got["ids"]:
+                return
+            for doc_id, text in zip(got["ids"], got["documents"] or [], strict=False):
+                if doc_id in committed and text:
+                    yield doc_id, text
+            offset += len(got["ids"])
+
+    def set_variants(self, doc_id: str, variants: list[Variant]) -> Document | None:
+        """Record the files that share a committed document's text (its record and its manifest entry)."""
+        doc = self.get_document(doc_id)
+        if doc is None:
+            return None
+        doc.variants = variants
+        self.documents.update(  # our own embedding: Chroma would otherwise embed the text with its default model
+            ids=[doc_id],
+            embeddings=[[1.0]],
+            documents=[doc.model_dump_json()],
+            metadatas=[{"variants": variants_meta(variants)}],
+        )
+        self._bump()
+        return doc
 
     def write_chunks_many(self, groups: list[tuple[Document, list[Chunk]]], vectors: np.ndarray) -> None:
         """Chunks of several documents in as few upserts as possible; `vectors` in the same order."""
@@ -154,7 +191,7 @@ class Store:
         if entries:
             self.documents.update(
                 ids=[d.id for d, _, _ in entries],
-                metadatas=[self._doc_meta(d, src, True, state) for d, src, state in entries],
+                metadatas=[self.doc_meta(d, src, True, state) for d, src, state in entries],
             )
             self._bump()
 
@@ -166,6 +203,7 @@ class Store:
         self.documents.update(ids=[doc_id], metadatas=[{"committed": False}])
         self.chunks.delete(where={"doc_id": doc_id})
         self.documents.delete(ids=[doc_id])
+        self.signatures.delete(ids=[doc_id])
         self._bump()
 
     def recover(self) -> list[str]:
@@ -174,10 +212,11 @@ class Store:
         for doc_id in pending:
             self.chunks.delete(where={"doc_id": doc_id})
             self.documents.delete(ids=[doc_id])
+            self.signatures.delete(ids=[doc_id])
         return list(pending)
 
     @staticmethod
-    def _doc_meta(doc: Document, source_path: str, committed: bool, sidecar_hash: str) -> dict[str, Any]:
+    def doc_meta(doc: Document, source_path: str, committed: bool, sidecar_hash: str) -> dict[str, Any]:
         return {
             "committed": committed,
             "sidecar_hash": sidecar_hash,
@@ -187,11 +226,13 @@ class Store:
             "title": doc.title,
             "doc_type": doc.doc_type,
             "body": _scalar(doc.body),
+            "organisation": _scalar(doc.organisation),
             "date": _scalar(doc.date),
             "year": filter_year(doc),
             "dnr": json.dumps(doc.dnr),
             "paragraphs": len(doc.paragraphs()),
             "pages": doc.pages,
+            "variants": variants_meta(doc.variants),
         }
 
     # --- reading ---------------------------------------------------------------------------------
@@ -256,6 +297,19 @@ class Store:
         ids = got["ids"][0]
         distances = (got["distances"] or [[]])[0]
         return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=False)]
+
+
+def variants_meta(variants: list[Variant]) -> str:
+    """A document's variants as its manifest entry keeps them: file name, content id, source path."""
+    return json.dumps([{"file": v.source_file, "id": v.content_id, "path": v.source_path} for v in variants])
+
+
+def manifest_variants(meta: dict[str, Any]) -> list[dict[str, str]]:
+    try:
+        got = json.loads(str(meta.get("variants") or "[]"))
+    except ValueError:
+        return []
+    return [v for v in got if isinstance(v, dict)] if isinstance(got, list) else []
 
 
 def _pages(collection: Any, where: dict[str, Any], include: list[str]) -> Iterator[dict[str, Any]]:

@@ -38,6 +38,7 @@ pages = [
     st.Page(HERE / "precedents.py", title="Prejudikat", icon=":material/history_edu:", url_path="prejudikat"),
     st.Page(HERE / "remisser.py", title="Remisser", icon=":material/forum:", url_path="remisser"),
     st.Page(HERE / "case.py", title="Ärende", icon=":material/account_tree:", url_path="arende"),
+    st.Page(HERE / "upload.py", title="Ladda upp", icon=":material/upload_file:", url_path="ladda-upp"),
 ]
 if importlib.util.find_spec("ui.eval_view") is not None:
     pages.append(

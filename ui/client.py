@@ -237,6 +237,13 @@ class ApiClient:
         clean = {k: v for k, v in (params or {}).items() if v not in (None, "", []) and k not in PAGING}
         return self._request("GET", "/v1/documents/export", params=clean, timeout=60.0).content
 
+    def upload(self, files: list[tuple[str, bytes]], admin_key: str) -> list[dict[str, Any]]:
+        """Upload and ingest files with the admin key (one result per file, in order)."""
+        parts = [("files", (name, data, "application/octet-stream")) for name, data in files]
+        headers = {"Authorization": f"Bearer {admin_key}"}
+        data = self._json("POST", "/v1/documents", files=parts, headers=headers, timeout=self.ask_timeout)
+        return list(_items(data, "results"))
+
     def document(self, doc_id: str) -> Document:
         document: Document = self._parse(Document, self._json("GET", f"/v1/documents/{doc_id}"))
         return document

@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from assistant.schemas import SearchHit
-from ui.format import CASE_LINK_TEXT, case_url, dnr_label, pages_label, type_label
+from ui.format import CASE_LINK_TEXT, case_url, dnr_label, pages_label, type_label, who
 from ui.state import call, client, facets, filter_sidebar
 from ui.widgets import document_reader, facts_line, inject_css, lazy_download, original_link, table
 
@@ -52,7 +52,7 @@ def _rows(documents: list[dict[str, Any]], snippets: bool) -> list[dict[str, str
         row: dict[str, str | None] = {
             "Titel": str(d.get("title") or d.get("source_file") or ""),
             "Typ": type_label(str(d.get("doc_type") or "")),
-            "Instans": str(d.get("body") or "–"),
+            "Instans": who(d.get("organisation"), d.get("body")) or "–",
             "Dnr": dnr_label(d.get("dnr") or [], most=2) or "–",
             "Datum": str(d.get("date") or "–"),
             "Ärende": case_url(d.get("dnr") or []),

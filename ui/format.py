@@ -79,21 +79,40 @@ def source_url(api_url: str, doc_id: str, source_file: str, pages: Sequence[int]
     return f"{url}#page={min(pages)}" if is_pdf and pages else url
 
 
-def doc_facts(body: str | None, doc_type: str, dnr: Sequence[str], date: str | None, most_dnr: int = 0) -> list[str]:
+def who(organisation: str | None, body: str | None) -> str:
+    """Who wrote it: the organisation and its body together ("Kungsbacka kommun, kommunstyrelsen"); either
+    alone when the other is unknown or already says it ("Länsstyrelsen Västra Götaland")."""
+    org, unit = (organisation or "").strip(), (body or "").strip()
+    if not org or not unit:
+        return org or unit
+    if org.casefold() in unit.casefold() or unit.casefold() in org.casefold():
+        return unit if len(unit) >= len(org) else org
+    lowered = unit[0].lower() + unit[1:] if unit[:1].isupper() and not unit[1:2].isupper() else unit
+    return f"{org}, {lowered}"
+
+
+def doc_facts(
+    body: str | None,
+    doc_type: str,
+    dnr: Sequence[str],
+    date: str | None,
+    most_dnr: int = 0,
+    organisation: str | None = None,
+) -> list[str]:
     """The short facts that identify a document, in reading order, empty ones left out."""
-    facts = [body or "", type_label(doc_type), dnr_label(dnr, most_dnr)]
+    facts = [who(organisation, body), type_label(doc_type), dnr_label(dnr, most_dnr)]
     facts.append(date or "odaterat")
     return [f for f in facts if f]
 
 
 def citation_label(c: Citation) -> str:
     """The chip under an answer: number, body, type, dnr, date and section, short enough for one line."""
-    parts = [*doc_facts(c.body, c.doc_type, c.dnr, c.date, most_dnr=1), shorten(c.section, 48)]
+    parts = [*doc_facts(c.body, c.doc_type, c.dnr, c.date, 1, c.organisation), shorten(c.section, 48)]
     return f"[{c.n}] " + " · ".join(p for p in parts if p)
 
 
 def docref_label(d: DocRef) -> str:
-    return f"{d.title} – " + " · ".join(doc_facts(d.body, d.doc_type, d.dnr, d.date))
+    return f"{d.title} – " + " · ".join(doc_facts(d.body, d.doc_type, d.dnr, d.date, organisation=d.organisation))
 
 
 def local_id(paragraph_id: str) -> str:
@@ -149,7 +168,7 @@ def export_markdown(question: str, answer: Answer) -> str:
     if answer.citations:
         lines += ["## Källor", ""]
         for c in answer.citations:
-            facts = " · ".join(doc_facts(c.body, c.doc_type, c.dnr, c.date))
+            facts = " · ".join(doc_facts(c.body, c.doc_type, c.dnr, c.date, organisation=c.organisation))
             where = ", ".join(x for x in (c.section, pages_label(c.pages), c.paragraph_id) if x)
             lines.append(f"{c.n}. *{c.title}* – {facts} – {where}")
             lines.append(f"   > {c.quote.strip()}")
@@ -228,9 +247,23 @@ def feedback_jsonl(items: Iterable[dict[str, Any]]) -> str:
 # --- facets --------------------------------------------------------------------------------------
 @dataclass
 class Facets:
-    bodies: list[str] = field(default_factory=list)
+    bodies: list[str] = field(default_factory=list)  # labels: "Kungsbacka kommun, kommunstyrelsen"
     types: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)
+    body_filters: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # label -> (organisation, body)
+
+
+def _body_entries(value: Any) -> dict[str, tuple[str | None, str]]:
+    """The bodies facet as labels (organisation and body together) and the filters each label stands for."""
+    out: dict[str, tuple[str | None, str]] = {}
+    for item in value if isinstance(value, list) else []:
+        if isinstance(item, dict) and item.get("value"):
+            org = item.get("organisation") or None
+            out[who(org, str(item["value"]))] = (org, str(item["value"]))
+    for name in _facet_values(value):
+        out.setdefault(name, (None, name))
+    return out
 
 
 def _facet_values(value: Any) -> list[str]:
@@ -253,8 +286,11 @@ def _facet_values(value: Any) -> list[str]:
 def parse_facets(raw: Any) -> Facets:
     raw = raw if isinstance(raw, dict) else {}
     years = sorted({int(y) for y in _facet_values(raw.get("years")) if str(y).isdigit()})
+    entries = _body_entries(raw.get("bodies"))
     return Facets(
-        bodies=sorted(set(_facet_values(raw.get("bodies"))), key=str.casefold),
+        bodies=sorted(entries, key=str.casefold),
+        body_filters=entries,
+        organisations=sorted(set(_facet_values(raw.get("organisations"))), key=str.casefold),
         types=sorted(set(_facet_values(raw.get("types", raw.get("doc_types")))), key=str.casefold),
         years=years,
     )
@@ -276,3 +312,69 @@ def uploader_css(types: Sequence[str], max_mb: int) -> str:
         f'{{content: "{note}"; font-size: .875rem;}}'
         "</style>"
     )
+
+
+# --- upload results ------------------------------------------------------------------------------
+UPLOAD_STATUS = {
+    "added": "Tillagd",
+    "replaced": "Ersatte en tidigare version",
+    "unchanged": "Fanns redan (oförändrad)",
+    "variant": "Variant av ett dokument i arkivet",
+    "skipped": "Inte inläst",
+}
+# what the service says, in Swedish: (pattern of its English reason, the Swedish text; groups fill {0}, {1})
+REASONS: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"^same text as (.+?) \((\d+%) alike\): kept as its variant$"),
+        "samma text som {0} ({1} lika): sparad som variant av det",
+    ),
+    (re.compile(r"^same text as (.+?): kept as its variant$"), "samma text som {0}: sparad som variant av det"),
+    (
+        re.compile(r"^same text as (.+?), the better original: kept as its variant$"),
+        "samma text som {0}, som är originalet: sparad som variant av det",
+    ),
+    (
+        re.compile(r"^the original of (.+?) \((\d+%) alike\), now its variant$"),
+        "originalet till {0} ({1} lika), som nu är en variant av det",
+    ),
+    (re.compile(r"^same text as (.+)$"), "samma text som {0}"),
+    (re.compile(r"^unsupported file type; accepted: (.+)$"), "filtypen läses inte (arkivet läser {0})"),
+    (re.compile(r"^unsupported file type (.+)$"), "filtypen {0} läses inte"),
+    (re.compile(r"^(.+) MB is over the limit of (.+) MB$"), "{0} MB är över gränsen på {1} MB"),
+    (re.compile(r"^file too large \((.+)\)$"), "filen är för stor ({0})"),
+    (re.compile(r"^unusable file name (.+)$"), "filnamnet {0} går inte att använda"),
+    (re.compile(r"^no paragraphs of text found$"), "ingen text hittades i filen"),
+    (re.compile(r"^empty file$"), "filen är tom"),
+    (re.compile(r"^describes the folder, not a document$"), "beskriver mappen, är inget dokument"),
+    (re.compile(r"^a data file \((.+)\), not a document$"), "en datafil ({0}), inget dokument"),
+]
+
+
+def reason_sv(reason: str) -> str:
+    """The service's reason for a file, in Swedish where it is a known one; else quoted as the service said it."""
+    for pattern, swedish in REASONS:
+        match = pattern.match(reason.strip())
+        if match:
+            return swedish.format(*match.groups())
+    return f"tjänstens besked: {reason}" if reason else ""
+
+
+def upload_line(result: dict[str, Any]) -> str:
+    """One line per uploaded file: name, what became of it, what was detected, why (in Swedish)."""
+    status = str(result.get("status") or "skipped")
+    name = str(result.get("filename") or result.get("original_filename") or "")
+    detected = (
+        doc_facts(
+            result.get("body"),
+            str(result.get("doc_type") or ""),
+            list(result.get("dnr") or []),
+            result.get("date"),
+            3,
+            result.get("organisation"),
+        )
+        if status != "skipped"
+        else []
+    )
+    parts = [f"{name}: {UPLOAD_STATUS.get(status, status)}", *detected]
+    reason = reason_sv(str(result.get("reason") or ""))
+    return " · ".join(parts) + (f" — {reason}" if reason else "")

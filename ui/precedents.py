@@ -7,8 +7,8 @@ from pathlib import PurePath
 
 import streamlit as st
 
-from assistant.schemas import Precedent
-from ui.format import md_escape, pages_label, uploader_css
+from assistant.schemas import Precedent, PrecedentCore
+from ui.format import STANCE_LABELS, md_escape, pages_label, uploader_css
 from ui.state import call, client
 from ui.widgets import document_dialog, facts_line, inject_css
 
@@ -62,17 +62,31 @@ def source_text() -> str | None:
     return text
 
 
+CORE_LABELS = {
+    "ställningstagande": "Ställningstagande",
+    "förslag till beslut": "Förslag till beslut",
+    "sammanfattning": "Sammanfattning",
+}
+
+
+def core_label(core: PrecedentCore) -> str:
+    label = CORE_LABELS[core.kind]
+    return f"{label}: {STANCE_LABELS[core.stance]}" if core.stance else label
+
+
+def quote_markdown(text: str) -> str:
+    return "\n".join(f"> {md_escape(line)}" if line.strip() else ">" for line in text.strip().split("\n"))
+
+
 def show_precedent(i: int, p: Precedent) -> None:
     with st.container(border=True):
         st.markdown(f"**{i}. {md_escape(p.doc.title)}**")
         st.caption(facts_line(p.doc))
-        if p.proposal:
-            st.markdown("**Förslag till beslut**")
-            st.markdown(
-                "\n".join(f"> {md_escape(line)}" if line.strip() else ">" for line in p.proposal.strip().split("\n"))
-            )
+        if p.core is not None:
+            st.markdown(f"**{core_label(p.core)}**")
+            st.markdown(quote_markdown(p.core.text))
         else:
-            st.caption("Inget förslag till beslut hittades i dokumentet.")
+            st.caption("Dokumentet har inget ställningstagande, förslag till beslut eller sammanfattning i klartext.")
         if p.passages:
             with st.expander(f"Matchande stycken ({len(p.passages)})"):
                 for hit in p.passages:

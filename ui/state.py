@@ -13,7 +13,8 @@ from ui.format import Facets, parse_facets, type_label
 
 T = TypeVar("T")
 
-FILTER_KEYS = ("f_body", "f_types", "f_year_from", "f_year_to", "f_dnr")
+FILTER_KEYS = ("f_org", "f_body", "f_types", "f_year_from", "f_year_to", "f_dnr")
+BODY_CHOICES = "f_body_choices"  # the Instans options' filters: label -> (organisation, body)
 ALL = "Alla"
 
 
@@ -68,6 +69,11 @@ def facets() -> Facets | None:
     return call(lambda: _facets(*api()))
 
 
+def facets_changed() -> None:
+    """The archive changed (an upload): the filters and lists read it afresh."""
+    _facets.clear()
+
+
 # --- filters -------------------------------------------------------------------------------------
 def keep_filters() -> None:
     """Keep the filter widgets' values while a page without them is shown."""
@@ -84,6 +90,9 @@ def filter_sidebar(facets: Facets | None, note: str) -> dict[str, Any]:
         if facets is None:
             st.caption("Filtren visas när tjänsten svarar.")
             return current_filters()
+        if facets.organisations:
+            st.selectbox("Organisation", [ALL, *facets.organisations], key="f_org")
+        st.session_state[BODY_CHOICES] = facets.body_filters
         st.selectbox("Instans", [ALL, *facets.bodies], key="f_body")
         st.multiselect(
             "Dokumenttyp",
@@ -112,8 +121,13 @@ def clear_filters() -> None:
 def current_filters() -> dict[str, Any]:
     state = st.session_state
     out: dict[str, Any] = {}
+    if state.get("f_org") not in (None, ALL):
+        out["organisation"] = state["f_org"]
     if state.get("f_body") not in (None, ALL):
-        out["body"] = state["f_body"]
+        org, body = state.get(BODY_CHOICES, {}).get(state["f_body"], (None, state["f_body"]))
+        out["body"] = body
+        if org and "organisation" not in out:
+            out["organisation"] = org
     if state.get("f_types"):
         out["doc_type"] = list(state["f_types"])
     for key, name in (("f_year_from", "year_from"), ("f_year_to", "year_to")):

@@ -124,7 +124,8 @@ def original_link(doc_id: str, source_file: str, pages: list[int]) -> None:
 
 def facts_line(doc: Document | DocRef | SearchHit | Citation) -> str:
     """Body · type · dnr · date of whatever names a document."""
-    return " · ".join(doc_facts(doc.body, doc.doc_type, doc.dnr, doc.date, most_dnr=3))
+    organisation = getattr(doc, "organisation", None)
+    return " · ".join(doc_facts(doc.body, doc.doc_type, doc.dnr, doc.date, most_dnr=3, organisation=organisation))
 
 
 def _paragraph_html(pid: str, pages: list[int], body: str, css: str = "ra-para") -> str:
@@ -204,7 +205,7 @@ def document_reader(doc_id: str, highlight: str | None = None, key: str = "reade
         return
     inject_css()
     st.markdown(f"### {md_escape(doc.title or doc.source_file)}")
-    st.caption(" · ".join(doc_facts(doc.body, doc.doc_type, doc.dnr, doc.date, most_dnr=3)))
+    st.caption(" · ".join(doc_facts(doc.body, doc.doc_type, doc.dnr, doc.date, 3, doc.organisation)))
     details = [
         ("Diarienummer", dnr_label(doc.dnr) if len(doc.dnr) > 3 else ""),
         ("Källfil", doc.source_file),

@@ -42,6 +42,7 @@ from assistant.service import AssistantService
 from ingest import dnr as dnr_mod
 from ingest.models import Document
 from ingest.readers import SUPPORTED
+from ingest.store import manifest_variants
 
 log = logging.getLogger("remiss.api")
 DOC_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
@@ -65,18 +66,20 @@ def _summary(doc_id: str, meta: dict[str, Any]) -> DocumentSummary:
         title=str(meta.get("title") or ""),
         doc_type=str(meta.get("doc_type") or "other"),
         body=meta.get("body") or None,
+        organisation=meta.get("organisation") or None,
         date=meta.get("date") or None,
         year=year or None,
         dnr=dnr,
         paragraphs=int(meta.get("paragraphs") or 0),
         pages=int(meta.get("pages") or 0),
         source_file=str(meta.get("source_file") or ""),
+        variants=[v["file"] for v in manifest_variants(meta) if v.get("file")],
     )
 
 
 def _fields(d: DocumentSummary) -> str:
     """What the list's `q` matches besides the text: title, body, type, file name and dnr."""
-    return " ".join([d.title, d.body or "", d.doc_type, d.source_file, *d.dnr])
+    return " ".join([d.title, d.body or "", d.organisation or "", d.doc_type, d.source_file, *d.dnr])
 
 
 def _predicates(
@@ -87,6 +90,9 @@ def _predicates(
     if query.body:
         wanted_body = query.body
         tests["bodies"] = lambda d: body_mod.matches(wanted_body, d.body)
+    if query.organisation:
+        wanted_org = query.organisation
+        tests["organisations"] = lambda d: organisation_matches(wanted_org, d.organisation)
     if query.doc_type:
         types = {t.casefold() for t in query.doc_type}
         tests["types"] = lambda d: d.doc_type.casefold() in types
@@ -99,6 +105,29 @@ def _predicates(
     if found is not None:
         tests["q"] = lambda d: d.id in found
     return tests
+
+
+def organisation_matches(wanted: str, organisation: str | None) -> bool:
+    """'Kungsbacka kommun', 'kungsbacka' and 'Kungsbacka' all name Kungsbacka kommun; every word must match."""
+    have = (organisation or "").casefold().split()
+    return bool(have) and all(any(h.startswith(w) for h in have) for w in wanted.casefold().split())
+
+
+def _body_facet(docs: list[DocumentSummary]) -> list[FacetCount]:
+    """One entry per organisation and body, the body spelled as most of its documents spell it."""
+    counts: Counter[tuple[str, str]] = Counter()
+    spellings: dict[tuple[str, str], Counter[str]] = {}
+    for d in docs:
+        if d.body:
+            key = ((d.organisation or "").casefold(), d.body.casefold())
+            counts[key] += 1
+            spellings.setdefault(key, Counter())[d.body] += 1
+    orgs = {(d.organisation or "").casefold(): d.organisation for d in docs}
+    entries = [
+        FacetCount(value=spellings[k].most_common(1)[0][0], organisation=orgs.get(k[0]) or None, count=c)
+        for k, c in counts.items()
+    ]
+    return sorted(entries, key=lambda f: (-f.count, f.value, f.organisation or ""))
 
 
 def _facet(docs: list[DocumentSummary], key: Callable[[DocumentSummary], str | None]) -> list[FacetCount]:
@@ -154,7 +183,8 @@ def _matched(service: AssistantService, query: DocumentListQuery) -> tuple[list[
         return [d for d in docs if all(test(d) for name, test in tests.items() if name != skip)]
 
     facets = Facets(
-        bodies=_facet(passing("bodies"), lambda d: d.body),
+        organisations=_facet(passing("organisations"), lambda d: d.organisation),
+        bodies=_body_facet(passing("bodies")),
         types=_facet(passing("types"), lambda d: d.doc_type),
         years=_facet(passing("years"), lambda d: str(d.year) if d.year else None),
     )
@@ -354,9 +384,15 @@ class Library:
         return UploadResult(
             filename=name,
             original_filename=item.original if item.original != name else None,
-            status=got.status if got.status in ("added", "replaced", "unchanged") else "skipped",
+            status=got.status if got.status in ("added", "replaced", "unchanged", "variant") else "skipped",
             reason=got.reason,
             doc_id=got.doc_id or None,
+            doc_type=got.doc_type or None,
+            title=got.title or None,
+            organisation=got.organisation or None,
+            body=got.body or None,
+            dnr=got.dnr,
+            date=got.date or None,
             paragraphs=got.paragraphs,
             chunks=got.chunks,
             pages=got.pages,

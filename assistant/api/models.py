@@ -37,6 +37,9 @@ class RequestFilters(Filters, ApiModel):
     body: FilterText | None = Field(
         None, description="Issuing body, matched tolerantly (socialnämnden ~ socialförvaltningen)."
     )
+    organisation: FilterText | None = Field(
+        None, description="The kommun, region or myndighet, e.g. 'Kungsbacka kommun' (or 'Kungsbacka')."
+    )
     doc_type: list[FilterText] | None = Field(
         None, max_length=MAX_FILTER_ITEMS, description="Document types, e.g. ['yttrande', 'tjänsteutlåtande']."
     )
@@ -174,6 +177,11 @@ class DocumentListQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     body: FilterText | None = Field(None, description="Issuing body, matched tolerantly.")
+    organisation: FilterText | None = Field(
+        None,
+        description="The kommun, region or myndighet the body belongs to ('Kungsbacka kommun', or a word of it: "
+        "'Kungsbacka'); with `body`, one organisation's body (Kungsbacka's kommunstyrelse, not Stockholm's).",
+    )
     doc_type: list[FilterText] | None = Field(
         None, max_length=MAX_FILTER_ITEMS, description="One or more document types (repeat the parameter)."
     )
@@ -227,12 +235,18 @@ class DocumentSummary(BaseModel):
     title: str
     doc_type: str
     body: str | None
+    organisation: str | None = Field(None, description="The kommun, region or myndighet the body belongs to.")
     date: str | None
     year: int | None
     dnr: list[str]
     paragraphs: int
     pages: int
     source_file: str
+    variants: list[str] = Field(
+        default_factory=list,
+        description="Other files of the same text (e.g. the OCR text of a scanned PDF), kept as variants of this "
+        "document rather than as documents of their own.",
+    )
     match: DocumentMatch | None = Field(
         None, description="With `q`: the best-matching paragraph, when the words occur in the text."
     )
@@ -270,11 +284,16 @@ class DocumentView(Document):
 class FacetCount(BaseModel):
     value: str
     count: int
+    organisation: str | None = Field(
+        None, description="In `bodies`: the organisation of this body (one entry per organisation and body)."
+    )
 
 
 class Facets(BaseModel):
-    """Counts over the documents that match every *other* filter, so a chosen value does not hide the rest."""
+    """Counts over the documents that match every *other* filter, so a chosen value does not hide the rest.
+    `bodies` counts each organisation's body apart (Kungsbacka's and Stockholm's kommunstyrelse are two)."""
 
+    organisations: list[FacetCount] = Field(default_factory=list)
     bodies: list[FacetCount]
     types: list[FacetCount]
     years: list[FacetCount]
@@ -293,9 +312,19 @@ class DocumentPage(BaseModel):
 class UploadResult(BaseModel):
     filename: str = Field(..., description="The (sanitised) file name the document is stored under.")
     original_filename: str | None = Field(None, description="The name as sent, when it had to be sanitised.")
-    status: Literal["added", "replaced", "unchanged", "skipped"]
+    status: Literal["added", "replaced", "unchanged", "variant", "skipped"] = Field(
+        ...,
+        description="`variant`: the same text as a document already indexed (e.g. its OCR text), kept as that "
+        "document's variant (`doc_id`), not as a document of its own.",
+    )
     reason: str = ""
     doc_id: str | None = None
+    doc_type: str | None = Field(None, description="What was detected: the document's type ...")
+    title: str | None = None
+    organisation: str | None = Field(None, description="... its organisation ...")
+    body: str | None = Field(None, description="... its body ...")
+    dnr: list[str] = Field(default_factory=list, description="... its diarienummer ...")
+    date: str | None = Field(None, description="... and its date.")
     paragraphs: int = 0
     chunks: int = 0
     pages: int = 0

@@ -139,6 +139,22 @@ def test_upload_ingests_and_the_document_answers(client: TestClient, data_dir: P
     assert client.get(f"/v1/documents/{result['doc_id']}/source").content == data
     again = _upload(client, (UPLOAD_FILE, data)).json()["results"][0]
     assert again["status"] == "unchanged" and again["doc_id"] == result["doc_id"]
+    detected = ("doc_type", "title", "organisation", "body", "dnr", "date")
+    assert result["doc_type"] == "yttrande" and result["body"] == "Kommunstyrelsen" and result["dnr"]
+    assert result["date"] and result["title"]
+    assert {k: again[k] for k in detected} == {k: result[k] for k in detected}  # told again without parsing
+
+
+def test_an_uploaded_copy_with_a_changed_line_is_a_variant_of_the_document(client: TestClient) -> None:
+    data = corpus_file(UPLOAD_FILE).read_text(encoding="utf-8")
+    first = _upload(client, (UPLOAD_FILE, data.encode())).json()["results"][0]
+    copy = data.replace("Kommunstyrelsen", "Kommunstyrelsen ", 1) + "\n"
+    response = _upload(client, ("kopia.txt", copy.encode()))
+    (twin,) = response.json()["results"]
+    assert twin["status"] == "variant" and twin["doc_id"] == first["doc_id"] and UPLOAD_FILE in twin["reason"]
+    assert response.json()["documents"] == len(SEED_FILES) + 1
+    listed = {d["id"]: d for d in client.get("/v1/documents").json()["results"]}
+    assert listed[first["doc_id"]]["variants"] == ["kopia.txt"]
 
 
 def test_upload_reports_a_corrupt_pdf_and_leaves_the_index_intact(client: TestClient, data_dir: Path) -> None:

@@ -130,3 +130,36 @@ def test_fast_on_a_long_pasted_text(service: AssistantService, shared_corpus: Pa
         service.precedents(text)
         runs.append(time.perf_counter() - started)
     assert statistics.median(runs) < 0.1
+
+
+def test_each_precedent_shows_its_core_quoted_not_the_formal_proposal(service: AssistantService) -> None:
+    """A yttrande's core is its stance; a tjänsteskrivelse whose förslag till beslut only adopts the yttrande
+    shows what it said instead. Every core is quoted verbatim from the paragraphs it names."""
+    found = {_source(service, p): p for p in service.precedents(NEW_REMISS, k=5)}
+    yttrande, tjanste = found[YTTRANDE_7], found[TJANSTE_7]
+    for p in found.values():
+        assert p.core is not None, p.doc.title
+        doc = service.catalog.document(p.doc.doc_id)
+        assert doc is not None
+        quoted = " ".join(doc.paragraph(pid.split("#")[1]).text for pid in p.core.paragraph_ids)  # type: ignore[union-attr]
+        assert all(line in quoted for line in p.core.text.splitlines())
+    assert yttrande.core is not None and yttrande.core.kind == "ställningstagande"
+    assert yttrande.core.stance not in (None, "unclear")
+    assert tjanste.core is not None and not tjanste.core.text.startswith("Kommunstyrelsen antar yttrande")
+    assert tjanste.proposal is not None and pr.is_formal(tjanste.proposal)
+
+
+def test_a_formal_proposal_is_told_from_one_that_decides_something() -> None:
+    assert pr.is_formal("Kommunstyrelsen antar yttrandet som sitt eget och översänder det till departementet.")
+    assert pr.is_formal(
+        "1. Socialnämnden hänvisar till tjänsteutlåtandet som svar på remissen.\n"
+        "2. Socialnämnden överlämnar ärendet till kommunstyrelsen."
+    )
+    assert not pr.is_formal("Nämnden godkänner upprättad nämndbudget 2026.")
+    assert not pr.is_formal("Kommunstyrelsen avstyrker förslaget om principbeslut.")
+
+
+def test_one_row_per_document(service: AssistantService) -> None:
+    for text in (NEW_REMISS, "trygghet och studiero i skolan", "regional fysisk plan"):
+        found = service.precedents(text, k=10)
+        assert len({p.doc.doc_id for p in found}) == len(found)

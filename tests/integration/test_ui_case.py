@@ -220,6 +220,8 @@ def test_every_page_speaks_swedish(app: AppTest) -> None:
     if (PROJECT_ROOT / "ui" / "eval_view.py").is_file():
         page(at, "evaluation.py")
         seen["Utvärdering"] = visible_text(at)
+    page(at, "upload.py")
+    seen["Ladda upp"] = visible_text(at)
     page(at, "feedback.py")
     seen["Återkoppling"] = visible_text(at)
     assert not at.exception

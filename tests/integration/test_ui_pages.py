@@ -266,7 +266,11 @@ def test_precedents_from_pasted_text_and_from_a_pdf(app: AppTest) -> None:
     assert not at.exception
     results = at.session_state["prec_results"]
     assert results and "SOU 2025:7" in results[0].doc.title
-    assert "Förslag till beslut" in texts(at) and "Kommunstyrelsen antar yttrande" in texts(at)
+    shown = texts(at)
+    assert "Ställningstagande: " in shown  # each hit shows what the document said, quoted ...
+    assert results[0].core is not None and results[0].core.text.split("\n")[0][:60] in shown
+    assert "Kommunstyrelsen antar yttrande" not in shown  # ... not the formal proposal that adopts it
+    assert "Inget förslag till beslut hittades" not in shown
     assert any(b.label == "Läs dokumentet" for b in at.button)
     pdf = FPDF()
     pdf.add_page()

@@ -54,10 +54,14 @@ def _ingest(
     docs = len(ingestor.store.manifest())
     console.print(
         f"[bold]{docs} documents in the index[/bold] — added {summary['added']}, replaced {summary['replaced']}, "
-        f"unchanged {summary['unchanged']}, pruned {summary['pruned']}, skipped {summary['skipped']}; "
+        f"unchanged {summary['unchanged']}, variants {summary['variant']}, ignored {summary['ignored']}, "
+        f"pruned {summary['pruned']}, skipped {summary['skipped']}; "
         f"{summary['paragraphs']} paragraphs, {summary['chunks']} chunks, {summary['pages']} pages in "
         f"{summary['seconds']} s"
     )
+    for noted in report.files:
+        if noted.status in ("variant", "ignored") or (noted.status == "added" and noted.reason):
+            console.print(f"[cyan]{noted.status}[/cyan] {noted.path}: {noted.reason}", highlight=False)
     for skipped in report.skipped:
         console.print(f"[yellow]skipped[/yellow] {skipped.path}: {skipped.reason}")
     if report.skipped:

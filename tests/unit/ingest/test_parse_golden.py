@@ -30,7 +30,7 @@ DOCUMENTS = [
 
 def snapshot(doc: Document) -> dict[str, Any]:
     return {
-        "fields": doc.fields().model_dump(mode="json"),
+        "fields": doc.fields().model_dump(mode="json", exclude={"variants"}),  # variants: ingest, not parsing
         "sections": [
             {
                 "id": s.id,

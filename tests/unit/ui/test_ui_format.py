@@ -215,3 +215,31 @@ def test_every_type_has_a_swedish_label_and_a_case_link_encodes_the_dnr() -> Non
     assert type_label("other") == "dokument" and type_label("yttrande") == "yttrande (remissvar)"
     assert case_url(["KS 2019/1618", "KS 2019/1"]) == "arende?dnr=KS%202019%2F1618"
     assert case_url([]) is None
+
+
+def test_an_upload_result_reads_as_one_swedish_line_per_file() -> None:
+    from ui.format import reason_sv, upload_line
+
+    added = {
+        "filename": "yttrande.pdf",
+        "status": "added",
+        "doc_type": "yttrande",
+        "organisation": "Kungsbacka kommun",
+        "body": "Kommunstyrelsen",
+        "dnr": ["KS-2025-00102"],
+        "date": "2025-02-05",
+        "reason": "",
+    }
+    assert upload_line(added) == (
+        "yttrande.pdf: Tillagd · Kungsbacka kommun, kommunstyrelsen · yttrande (remissvar) · KS-2025-00102 · 2025-02-05"
+    )
+    twin = {
+        **added,
+        "filename": "yttrande_OCR.txt",
+        "status": "variant",
+        "reason": "same text as yttrande.pdf (99% alike): kept as its variant",
+    }
+    assert upload_line(twin).endswith("— samma text som yttrande.pdf (99% lika): sparad som variant av det")
+    skipped = {"filename": "brev.rtf", "status": "skipped", "reason": "unsupported file type; accepted: .docx, .pdf"}
+    assert upload_line(skipped) == "brev.rtf: Inte inläst — filtypen läses inte (arkivet läser .docx, .pdf)"
+    assert reason_sv("cannot be read (OSError)") == "tjänstens besked: cannot be read (OSError)"
