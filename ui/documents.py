@@ -103,9 +103,9 @@ def browse(filters: dict[str, Any]) -> None:
         "Markera en rad för att läsa det."
     )
     snippets = any(d.get("match") for d in documents)
-    widths = {"Titel": 290, "Typ": 110, "Instans": 150, "Dnr": 115, "Datum": 85, "Ärende": 95}
+    widths = {"Titel": 250, "Typ": 110, "Instans": 205, "Dnr": 115, "Datum": 85, "Ärende": 95}
     if snippets:
-        widths = {"Titel": 190, "Typ": 90, "Instans": 110, "Dnr": 100, "Datum": 85, "Ärende": 80, SNIPPET_COLUMN: 290}
+        widths = {"Titel": 170, "Typ": 90, "Instans": 140, "Dnr": 100, "Datum": 85, "Ärende": 80, SNIPPET_COLUMN: 280}
     event = table(
         _rows(documents, snippets),
         widths,

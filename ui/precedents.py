@@ -16,8 +16,8 @@ MAX_CHARS = 50_000
 UPLOAD_TYPES = ["pdf", "txt", "md", "docx"]
 INTRO = (
     "Klistra in texten i en ny remiss – eller ladda upp den som PDF eller textfil – så visas de tidigare "
-    "yttrandena och tjänsteutlåtandena i arkivet som liknar den mest, med de stycken som matchar och "
-    "deras förslag till beslut."
+    "yttrandena och tjänsteutlåtandena i arkivet som liknar den mest: vem som skrev dem, vad de sa eller "
+    "föreslog, och de stycken som matchar."
 )
 
 
