@@ -5,6 +5,7 @@ is copied to docs/screenshot.png for the README."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from collections.abc import Iterator
@@ -68,7 +69,7 @@ def test_ask_see_citations_open_the_highlighted_paragraph(ui_url: str) -> None:
             expect(page).to_have_title("Remissarkivet")
             chat.fill(QUESTION)
             chat.press("Enter")
-            chip = page.get_by_role("button", name="[1] Kommunstyrelsen")
+            chip = page.get_by_role("button", name=re.compile(r"^\[1\] .*kommunstyrelsen", re.I))
             expect(chip).to_be_visible(timeout=30_000)
             assistant = page.get_by_test_id("stChatMessage").nth(1)
             expect(assistant).to_contain_text("Sissela Nordling Blanco")

@@ -155,7 +155,9 @@ def test_chat_answers_with_citation_chips_and_opens_the_highlighted_paragraph(ap
     assert "Sissela Nordling Blanco" in texts(at)
     chips = [b for b in at.button if b.label.startswith("[1] ")]
     assert chips, texts(at)
-    assert chips[0].label.startswith("[1] Kommunstyrelsen · PM · KS 2019/1618 · 2019-11-27 · Ersättaryttrande")
+    assert chips[0].label.startswith(
+        "[1] Stockholms stad, kommunstyrelsen · PM · KS 2019/1618 · 2019-11-27 · Ersättaryttrande"
+    )
     chips[0].click().run()
     assert not at.exception
     html = "\n".join(m.value for m in at.markdown)
