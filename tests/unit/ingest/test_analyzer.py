@@ -30,3 +30,13 @@ def test_long_compound_yields_its_known_parts() -> None:
     tokens = analyze("kärnkraftsprövningsutredningens")
     assert {*analyze("kärnkraft"), *analyze("utredning")} & set(tokens)
     assert all(len(t) >= 3 for t in tokens)
+
+
+def test_word_frequencies_are_wordfreqs_zipf() -> None:
+    from wordfreq import top_n_list, zipf_frequency
+
+    from ingest.analyzer import _vocabulary
+
+    vocabulary = _vocabulary()
+    for word in top_n_list("sv", 40_000)[::397]:
+        assert vocabulary[word] == zipf_frequency(word, "sv"), word
