@@ -197,9 +197,16 @@ def _analyze(text: str, split: bool) -> tuple[str, ...]:
     """Cached: ingest analyses each chunk twice (embedding and lexical index), questions repeat."""
     out: list[str] = []
     for word in words(text):
-        if word in STOPWORDS or len(word) < 2:
-            continue
-        out.append(stem(word))
-        if split and len(word) > 2 * MIN_PART and _known(word) < 4.0 and word not in LEMMAS:
-            out.extend(stem(part) for part in _parts(word) if part not in STOPWORDS)
+        out.extend(_word(word, split))
     return tuple(out)
+
+
+@lru_cache(maxsize=300_000)
+def _word(word: str, split: bool) -> tuple[str, ...]:
+    """One lower-cased word's tokens: its stem, and the stems of its compound parts. Cached per word (words
+    repeat far more than texts do: a cold document's paragraphs are mostly words seen before)."""
+    if word in STOPWORDS or len(word) < 2:
+        return ()
+    if split and len(word) > 2 * MIN_PART and _known(word) < 4.0 and word not in LEMMAS:
+        return (stem(word), *(stem(part) for part in _parts(word) if part not in STOPWORDS))
+    return (stem(word),)
