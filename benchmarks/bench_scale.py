@@ -253,6 +253,7 @@ def main() -> None:
         index = ingestor.rebuild_lexical()
         indexed = time.perf_counter() - t
         documents = len(index.docs["doc_id"])
+        total = len(index)  # what the store holds: grow's running count also counts re-written copies
         del index
         print(
             f"  lexical index of {total} chunks built and published in {indexed:.0f} s",
