@@ -150,8 +150,7 @@ class Catalog:
             wanted = filters.organisation
             mask &= self._cached(("organisation", wanted), partial(self._organisation_mask, wanted))
         if filters.doc_type:
-            key = ("type", *sorted(filters.doc_type))
-            mask &= self._cached(key, lambda: np.isin(self._doc_types, list(filters.doc_type or []))[self._codes])
+            mask &= self.type_mask(filters.doc_type)
         if filters.year_from:
             mask &= self.years >= filters.year_from
         if filters.year_to:
@@ -163,6 +162,11 @@ class Catalog:
         if filters.doc_id:
             mask &= self.docs_mask([filters.doc_id])
         return mask
+
+    def type_mask(self, doc_types: Iterable[str]) -> np.ndarray:
+        """Chunks of documents of these types (compared per document, broadcast to chunks; cached)."""
+        wanted = sorted(doc_types)
+        return self._cached(("type", *wanted), lambda: np.isin(self._doc_types, wanted)[self._codes])
 
     def _cached(self, key: tuple[str, ...], build: Callable[[], np.ndarray]) -> np.ndarray:
         if key not in self._mask_cache:

@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-import numpy as np
-
 from assistant.catalog import Catalog
 from ingest.analyzer import TOKEN, analyze
 
@@ -100,7 +98,7 @@ def best_paragraphs(catalog: Catalog, tokens: list[str], doc_ids: set[str]) -> d
     the paragraph that holds most of the tokens."""
     if not doc_ids or not tokens:
         return {}
-    mask = np.isin(catalog.doc_ids, list(doc_ids))
+    mask = catalog.docs_mask(doc_ids)
     ranked = catalog.index.search(tokens, int(mask.sum()), mask)
     wanted = set(tokens)
     out: dict[str, TextMatch] = {}

@@ -7,13 +7,19 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import openai
 
 from assistant.settings import Settings
 from ingest.errors import RemissError
 
-LLM_ERRORS = (openai.OpenAIError, httpx.HTTPError)
 MAX_RETRIES = 1  # one retry on a dropped connection; a slow model is not asked twice
+
+
+def llm_errors() -> tuple[type[Exception], ...]:
+    """What reaching the model can raise. The SDK is imported here, when a model is first asked: importing it
+    costs every process ~1 s of its cold start (more under load), and most deployments configure no model."""
+    import openai
+
+    return (openai.OpenAIError, httpx.HTTPError)
 
 
 class LLMFailure(RemissError):
@@ -31,6 +37,8 @@ class ChatModel:
 
     def _openai(self) -> Any:
         if self._client is None:
+            import openai
+
             self._client = openai.OpenAI(
                 base_url=self.settings.llm_base_url,
                 api_key=self.settings.llm_api_key.get_secret_value(),
@@ -48,7 +56,7 @@ class ChatModel:
                 stream=False,
             )
             content = response.choices[0].message.content
-        except LLM_ERRORS as exc:
+        except llm_errors() as exc:
             raise LLMFailure(f"{type(exc).__name__}: {exc}") from exc
         except (AttributeError, IndexError, TypeError) as exc:
             raise LLMFailure(f"malformed reply: {exc}") from exc
@@ -63,14 +71,14 @@ class ChatModel:
                 temperature=0,
                 stream=True,
             )
-        except LLM_ERRORS as exc:
+        except llm_errors() as exc:
             raise LLMFailure(f"{type(exc).__name__}: {exc}") from exc
         try:
             for chunk in stream:
                 text = _delta(chunk)
                 if text:
                     yield text
-        except LLM_ERRORS as exc:
+        except llm_errors() as exc:
             raise LLMFailure(f"{type(exc).__name__}: {exc}") from exc
         finally:
             close = getattr(stream, "close", None)

@@ -54,7 +54,7 @@ def precedent_mask(catalog: Catalog, filters: Filters | None) -> np.ndarray | No
     base = catalog.mask(filters.model_copy(update={"doc_type": None}))
     if base is None:
         return None
-    return base & np.isin(catalog.types, wanted)
+    return base & catalog.type_mask(wanted)
 
 
 def chunk_scores(index: LexicalIndex, terms: list[str], mask: np.ndarray) -> np.ndarray:

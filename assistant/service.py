@@ -89,7 +89,7 @@ class AssistantService:
             if not mask.any():
                 return Retrieval([], f"Arkivet har inget dokument från {speakers[0]} om detta.", mask)
         if mentions.asks_for_remiss_list(p.text, p.answer_type):
-            mask = mask & (self.catalog.types == "remiss")
+            mask = mask & self.catalog.type_mask(["remiss"])
             if not mask.any():
                 return Retrieval([], "Arkivet har ingen remissida med remissinstanserna för detta.", mask)
         if mask is not None and mask.all():
@@ -134,7 +134,7 @@ class AssistantService:
         if earlier_found.reason or not docs:
             return self._retrieve(replace(p, previous=None), k, mode)
         mask = self.catalog.mask(p.filters, [], []) if not p.filters.is_empty() else None
-        within = np.isin(self.catalog.doc_ids, docs)
+        within = self.catalog.docs_mask(docs)
         mask = within if mask is None else mask & within
         return Retrieval(self.retriever.search(p, k, mask, mode), None, mask)
 

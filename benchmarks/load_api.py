@@ -6,7 +6,13 @@ dir, starts its own `remiss serve` on a free 127.0.0.1 port, warms it up, runs a
 per level (httpx async clients), stops the server and prints a table (also as JSON in benchmarks/out/).
 Exits 1 if any request failed at the highest concurrency.
 
+`--chroma-server` starts a `chroma run` on a free port and indexes into it; `--replicas N` starts N
+`remiss serve` processes (each its own port, one data dir, one Chroma server), the clients spread over
+them round-robin. `--data DIR` serves an existing data dir (e.g. one `bench_scale.py` grew) instead of
+building one: with `--chroma-server` the Chroma server serves `DIR/chroma`.
+
     .venv/bin/python benchmarks/load_api.py [--requests 96] [--levels 1,8,32] [--workers 1] [--all]
+        [--chroma-server] [--replicas 2] [--data DIR]
 """
 
 from __future__ import annotations
@@ -57,7 +63,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def build_index(data_dir: Path, include_pdf: bool) -> int:
+def build_index(data_dir: Path, include_pdf: bool, chroma: dict[str, str]) -> int:
     corpus = data_dir.parent / "corpus"
     corpus.mkdir()
     suffixes = {".txt", ".pdf"} if include_pdf else {".txt"}
@@ -76,9 +82,34 @@ def build_index(data_dir: Path, include_pdf: bool) -> int:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env=_env({}),
+        env=_env(chroma),
     )
     return int(out.stdout.strip().splitlines()[-1])
+
+
+def start_chroma(path: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+    """`chroma run` over `path` on 127.0.0.1:`port`, waited for on its heartbeat."""
+    chroma = Path(sys.executable).parent / "chroma"
+    cmd = [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)]
+    with log.open("wb") as out:
+        process = subprocess.Popen(cmd, env=_env({}), stdout=out, stderr=subprocess.STDOUT)
+    _wait(process, f"http://127.0.0.1:{port}/api/v2/heartbeat", log, 60)
+    return process
+
+
+def _wait(process: subprocess.Popen[bytes], url: str, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{process.args!r} exited: {log.read_text()[-2000:]}")
+        try:
+            if httpx.get(url, timeout=2, trust_env=False).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise SystemExit(f"{url} did not answer within {timeout:.0f} s")
 
 
 def _env(extra: dict[str, str]) -> dict[str, str]:
@@ -88,8 +119,11 @@ def _env(extra: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def start_server(data_dir: Path, port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
-    env = _env({"REMISS_DATA_DIR": str(data_dir), "REMISS_WORKERS": str(workers)})
+def start_server(
+    data_dir: Path, port: int, workers: int, log: Path, chroma: dict[str, str]
+) -> tuple[subprocess.Popen[bytes], float]:
+    """A `remiss serve` over `data_dir`; returns it and the seconds until /readyz answered 200."""
+    env = _env({"REMISS_DATA_DIR": str(data_dir), "REMISS_WORKERS": str(workers), **chroma})
     cmd = [
         sys.executable,
         "-c",
@@ -102,20 +136,11 @@ def start_server(data_dir: Path, port: int, workers: int, log: Path) -> subproce
         "--log-level",
         "warning",
     ]
+    started = time.perf_counter()
     with log.open("wb") as out:
         process = subprocess.Popen(cmd, cwd=data_dir.parent, env=env, stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"server exited: {log.read_text()[-2000:]}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2, trust_env=False).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    process.kill()
-    raise SystemExit("server did not become ready")
+    _wait(process, f"http://127.0.0.1:{port}/readyz", log, 300)
+    return process, time.perf_counter() - started
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -126,7 +151,7 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[index]
 
 
-async def run_level(base: str, endpoint: str, clients: int, total: int) -> dict[str, Any]:
+async def run_level(bases: list[str], endpoint: str, clients: int, total: int) -> dict[str, Any]:
     latencies: list[float] = []
     errors: list[str] = []
     counter = iter(range(total))
@@ -149,10 +174,16 @@ async def run_level(base: str, endpoint: str, clients: int, total: int) -> dict[
             latencies.append((time.perf_counter() - started) * 1000)
 
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits, trust_env=False) as client:
+    pool = [
+        httpx.AsyncClient(base_url=base, timeout=120, limits=limits, trust_env=False) for base in bases
+    ]  # client i talks to server i mod N
+    try:
         started = time.perf_counter()
-        await asyncio.gather(*(client_loop(client) for _ in range(clients)))
+        await asyncio.gather(*(client_loop(pool[i % len(pool)]) for i in range(clients)))
         wall = time.perf_counter() - started
+    finally:
+        for client in pool:
+            await client.aclose()
     return {
         "endpoint": f"/v1/{endpoint}",
         "clients": clients,
@@ -170,36 +201,65 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=96, help="Requests per endpoint and level (bounded).")
     parser.add_argument("--levels", default="1,8,32", help="Concurrent clients, comma-separated.")
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes.")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes per server.")
+    parser.add_argument("--replicas", type=int, default=1, help="`remiss serve` processes on one data dir.")
+    parser.add_argument("--chroma-server", action="store_true", help="Chroma in a `chroma run` server.")
+    parser.add_argument("--data", type=Path, default=None, help="Serve this data dir instead of building one.")
     parser.add_argument("--all", action="store_true", help="Index the PDFs too (slower to build).")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "load_api.json")
     args = parser.parse_args()
-    if not CORPUS.is_dir():
+    if not CORPUS.is_dir() and args.data is None:
         raise SystemExit(f"no corpus at {CORPUS}")
     levels = [int(v) for v in args.levels.split(",") if v.strip()]
     requests = max(1, min(args.requests, 2000))
 
     with tempfile.TemporaryDirectory(prefix="remiss-load-") as tmp:
-        data_dir = Path(tmp) / "data"
-        started = time.perf_counter()
-        documents = build_index(data_dir, args.all)
-        print(f"indexed {documents} documents in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-        port = free_port()
-        server = start_server(data_dir, port, args.workers, Path(tmp) / "server.log")
-        base = f"http://127.0.0.1:{port}"
+        data_dir = args.data.resolve() if args.data else Path(tmp) / "data"
+        processes: list[subprocess.Popen[bytes]] = []
+        chroma: dict[str, str] = {}
         try:
-            asyncio.run(run_level(base, "ask", 2, 2 * len(QUESTIONS)))  # warm-up
-            asyncio.run(run_level(base, "search", 2, 2 * len(QUERIES)))
+            if args.chroma_server:
+                chroma_port = free_port()
+                processes.append(start_chroma(data_dir / "chroma", chroma_port, Path(tmp) / "chroma.log"))
+                chroma = {"REMISS_CHROMA_HOST": "127.0.0.1", "REMISS_CHROMA_PORT": str(chroma_port)}
+            started = time.perf_counter()
+            if args.data is None:
+                documents = build_index(data_dir, args.all, chroma)
+                print(f"indexed {documents} documents in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+            bases, ready = [], []
+            for replica in range(max(1, args.replicas)):
+                port = free_port()
+                server, seconds = start_server(
+                    data_dir, port, args.workers, Path(tmp) / f"server-{replica}.log", chroma
+                )
+                processes.append(server)
+                bases.append(f"http://127.0.0.1:{port}")
+                ready.append(round(seconds, 1))
+            print(f"servers ready after {ready} s", file=sys.stderr)
+            documents = httpx.get(f"{bases[0]}/readyz", timeout=30, trust_env=False).json()["documents"]
+            asyncio.run(run_level(bases, "ask", 2 * len(bases), 2 * len(QUESTIONS)))  # warm-up
+            asyncio.run(run_level(bases, "search", 2 * len(bases), 2 * len(QUERIES)))
+            load = os.getloadavg()
             rows = [
-                asyncio.run(run_level(base, endpoint, clients, requests))
+                asyncio.run(run_level(bases, endpoint, clients, requests))
                 for clients in levels
                 for endpoint in ("ask", "search")
             ]
+            load_after = os.getloadavg()
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            for process in reversed(processes):
+                process.terminate()
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
 
-    print(f"\n{documents} documents, {args.workers} worker(s), {requests} requests per row, loopback\n")
+    setup = (
+        f"{documents} documents, {len(bases)} server process(es) × {args.workers} worker(s), "
+        f"Chroma {'server (chroma run)' if args.chroma_server else 'embedded'}, {requests} requests per row, "
+        f"loopback; load average {load[0]:.1f} before, {load_after[0]:.1f} after, {os.cpu_count()} CPUs"
+    )
+    print(f"\n{setup}\n")
     head = ("endpoint", "clients", "p50 ms", "p95 ms", "req/s", "errors")
     print("| {:<11} | {:>7} | {:>8} | {:>8} | {:>7} | {:>6} |".format(*head))
     print(f"|{'-' * 13}|{'-' * 9}|{'-' * 10}|{'-' * 10}|{'-' * 9}|{'-' * 8}|")
@@ -210,12 +270,24 @@ def main() -> None:
             row["p50_ms"],
             row["p95_ms"],
             row["rps"],
-            row["error_rate"],
+            row["errors"],
         )
-        print("| {:<11} | {:>7} | {:>8.1f} | {:>8.1f} | {:>7.1f} | {:>6.1%} |".format(*values))
+        print("| {:<11} | {:>7} | {:>8.1f} | {:>8.1f} | {:>7.1f} | {:>6} |".format(*values))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
-        json.dumps({"documents": documents, "workers": args.workers, "rows": rows}, indent=2, ensure_ascii=False)
+        json.dumps(
+            {
+                "documents": documents,
+                "servers": len(bases),
+                "workers": args.workers,
+                "chroma": "server" if args.chroma_server else "embedded",
+                "ready_s": ready,
+                "load_average": [round(load[0], 2), round(load_after[0], 2)],
+                "rows": rows,
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
     )
     worst = [r for r in rows if r["clients"] == max(levels) and r["errors"]]
     if worst:

@@ -339,12 +339,29 @@ class LexicalIndex:
         return float(np.log(1 + (n + 0.5) / 0.5)) if n else 1.0
 
     def search(self, tokens: list[str], k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The `k` best chunks for `tokens` (BM25 summed over the tokens' columns, as bm25s scores them),
+        best first, ties by row; `mask` weights (or excludes) chunks. The top k is selected among the chunks
+        the tokens' postings list, not over every chunk of the archive (bm25s' `retrieve` partitions an array
+        of the archive's length per query: ~16 ms at 100k chunks on this machine, linear in the archive)."""
         known = [t for t in tokens if t in self.vocab]
         if self.bm25 is None or not known or k <= 0:
             return []
-        k = min(k, len(self.ids))
-        docs, scores = self.bm25.retrieve([known], k=k, show_progress=False, weight_mask=mask, n_threads=0)
-        return [(int(d), float(s)) for d, s in zip(docs[0], scores[0], strict=False) if s > 0]
+        matrix = self.bm25.scores
+        data, indices, indptr = matrix["data"], matrix["indices"], matrix["indptr"]
+        scores = np.zeros(len(self.ids), dtype=np.dtype(self.bm25.dtype))
+        for column in (self.vocab[t] for t in known):  # the same float32 sums, in the same order, as bm25s
+            start, end = indptr[column], indptr[column + 1]
+            scores[indices[start:end]] += data[start:end]  # a column lists a chunk once: no np.add.at needed
+        rows = np.flatnonzero(scores)
+        values = scores[rows] if mask is None else scores[rows] * mask[rows]
+        keep = values > 0
+        rows, values = rows[keep], values[keep]
+        if len(rows) > k:
+            kth = np.partition(values, len(values) - k)[len(values) - k]
+            keep = values >= kth  # ties at the k-th score all stay, and the order below breaks them
+            rows, values = rows[keep], values[keep]
+        order = np.lexsort((rows, -values))[:k]
+        return [(int(r), float(s)) for r, s in zip(rows[order], values[order], strict=True)]
 
     # --- persistence -----------------------------------------------------------------------------
     def save(self, folder: Path) -> Path:

@@ -243,6 +243,12 @@ class Store:
             out.update({i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"] or [], strict=False)})
         return out
 
+    def document_count(self) -> int:
+        """How many documents the store records, without reading them (committed ones, and for the moment of
+        a write the few a writer has not committed yet). `manifest()` reads every document's metadata: a
+        readiness probe that counted through it took 48 s at ~56,000 documents, longer than its client waits."""
+        return int(self.documents.count())
+
     def committed_anywhere(self) -> set[str]:
         """Ids of committed documents in every namespace of this store (other embedders share the data dir's
         source files)."""

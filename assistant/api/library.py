@@ -279,7 +279,7 @@ def source_file(service: AssistantService, doc_id: str) -> tuple[Path, str] | No
 
 
 def document_count(service: AssistantService) -> int:
-    return len(service.ingestor.store.manifest())
+    return service.ingestor.store.document_count()
 
 
 # --- upload -------------------------------------------------------------------------------------------------

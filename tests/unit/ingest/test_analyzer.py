@@ -45,3 +45,13 @@ def test_singular_and_plural_of_remissinstans_meet() -> None:
 def test_every_form_of_foredra_meets() -> None:
     forms = ["föredragande", "föredrog", "föredragits", "föredragning"]
     assert len({analyze(f, split=False)[0] for f in forms}) == 1
+
+
+def test_word_frequencies_are_wordfreqs_zipf() -> None:
+    from wordfreq import top_n_list, zipf_frequency
+
+    from ingest.analyzer import _vocabulary
+
+    vocabulary = _vocabulary()
+    for word in top_n_list("sv", 40_000)[::397]:
+        assert vocabulary[word] == zipf_frequency(word, "sv"), word
