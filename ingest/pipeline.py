@@ -231,14 +231,18 @@ class Ingestor:
         started = time.perf_counter()
         with self.session(wait, timeout, waiting) as recovery:
             report = IngestReport(recovered=recovery.recovered, swept=recovery.swept)
-            report.files.extend(folder_notes(paths))
-            self._ingest_all(discover(paths), report, progress)
+            report.files.extend(f for f in folder_notes(paths) if not self._own(Path(f.path)))
+            self._ingest_all([p for p in discover(paths) if not self._own(p)], report, progress)
             if prune:
                 report.pruned = self.prune(self.store.manifest())
             if report.changed or LexicalIndex.current(self.lexical_dir) is None:
                 self.rebuild_lexical()
         report.seconds = time.perf_counter() - started
         return report
+
+    def _own(self, path: Path) -> bool:
+        """A file of the data dir itself (its index, kept sources, uploads): never a document to ingest."""
+        return path.resolve().is_relative_to(self.settings.data_dir.resolve())
 
     def _ingest_all(
         self, files: list[Path], report: IngestReport, progress: Callable[[FileResult], None] | None

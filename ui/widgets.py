@@ -209,6 +209,7 @@ def document_reader(doc_id: str, highlight: str | None = None, key: str = "reade
     details = [
         ("Diarienummer", dnr_label(doc.dnr) if len(doc.dnr) > 3 else ""),
         ("Källfil", doc.source_file),
+        ("Samma text även i", ", ".join(v.source_file for v in doc.variants)),
         ("Sidor", str(doc.pages) if doc.pages else ""),
         ("Handläggare", doc.handlaggare or ""),
         ("Remitterande instans", doc.remitting_body or ""),

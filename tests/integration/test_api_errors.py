@@ -54,7 +54,7 @@ def test_unknown_filter_key_names_the_allowed_keys(client: TestClient) -> None:
     response = client.post("/v1/search", json={"query": "anhörigstöd", "filters": {"organ": "KS"}})
     error = assert_error_shape(response, 422, "validation_error")
     assert error["details"][0]["loc"] == "body.filters.organ"
-    assert "Allowed keys: body, doc_type, year_from, year_to, dnr, doc_id" in error["message"]
+    assert "Allowed keys: body, organisation, doc_type, year_from, year_to, dnr, doc_id" in error["message"]
 
 
 def test_unknown_top_level_key_and_unknown_query_parameter_are_rejected(client: TestClient) -> None:

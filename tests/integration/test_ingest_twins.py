@@ -17,6 +17,7 @@ from ingest.neardup import shingles
 from ingest.pipeline import Ingestor
 from ingest.settings import IngestSettings
 from tests.paths import BUNDLED_CORPUS, corpus_source, shared_corpus_or_skip
+from ui.cli.ingest import doc_summary
 
 SEED = BUNDLED_CORPUS / "2015_socialnamnden_tjansteutlatande_innovationsstrategi_stockholms_stad.txt"
 OTHER = BUNDLED_CORPUS / "2019_KS-2019-1618_pm_rotel_I_strategi_for_innovation_region_stockholm.txt"
@@ -65,6 +66,7 @@ def test_a_pdf_and_its_text_are_one_document_the_pdf_with_the_text_as_variant(tm
     assert doc is not None and doc.format == "pdf" and doc.pages >= 2
     assert [(v.source_file, v.format) for v in doc.variants] == [("innovationsstrategi_text.txt", "txt")]
     assert doc.variants[0].similarity >= 0.8
+    assert doc_summary(doc)["variants"] == ["innovationsstrategi_text.txt"]  # `remiss docs --json`, `remiss show`
 
     again = by_name(ingestor.ingest([twins]).files)  # a second run parses neither again
     assert again["innovationsstrategi.pdf"][0] == "unchanged"

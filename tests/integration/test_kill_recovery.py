@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import random
 import signal
 import subprocess
 import time
@@ -30,12 +31,15 @@ pytestmark = pytest.mark.slow
 
 
 def build_folder(folder: Path, corpus: Path) -> None:
-    """Copies of the corpus texts, each made distinct by a small edit: FILES different documents."""
+    """Copies of the corpus texts, each made distinct by a large edit (a shuffled half of its words appended: a
+    copy with a small edit would be a near-duplicate, kept as a variant): FILES different documents."""
     sources = sorted(p for p in corpus.glob("*.txt") if p.stat().st_size < LARGEST_KB * 1024)
     folder.mkdir()
     for i, source in zip(range(FILES), itertools.cycle(sources), strict=False):
         text = source.read_text(encoding="utf-8")
-        addition = f"\n\nTillägg {i}\n\nKopia nummer {i} av dokumentet, med ett tillagt stycke om ärende {i}.\n"
+        words = text.split()
+        shuffled = " ".join(random.Random(i).sample(words, len(words) // 2))
+        addition = f"\n\nTillägg {i}\n\nKopia nummer {i} av dokumentet om ärende {i}: {shuffled}.\n"
         (folder / f"{i:02d}_{source.name}").write_text(text + addition, encoding="utf-8")
 
 

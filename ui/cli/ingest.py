@@ -83,6 +83,7 @@ def doc_summary(doc: Document) -> dict[str, object]:
         "dnr": doc.dnr,
         "date": doc.date,
         "source_file": doc.source_file,
+        "variants": [v.source_file for v in doc.variants],
         "pages": doc.pages,
         "paragraphs": len(doc.paragraphs()),
         "organisation": doc.organisation,
