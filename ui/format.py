@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from assistant.labels import TYPE_LABEL
+from assistant.labels import TYPE_LABEL, who
 from assistant.schemas import Answer, Citation, DocRef, RemissOverview
 from ingest.models import Document, Paragraph
 
@@ -77,18 +77,6 @@ def source_url(api_url: str, doc_id: str, source_file: str, pages: Sequence[int]
     url = f"{api_url.rstrip('/')}/v1/documents/{quote(doc_id, safe='')}/source"
     is_pdf = source_file.lower().endswith(".pdf")
     return f"{url}#page={min(pages)}" if is_pdf and pages else url
-
-
-def who(organisation: str | None, body: str | None) -> str:
-    """Who wrote it: the organisation and its body together ("Kungsbacka kommun, kommunstyrelsen"); either
-    alone when the other is unknown or already says it ("Länsstyrelsen Västra Götaland")."""
-    org, unit = (organisation or "").strip(), (body or "").strip()
-    if not org or not unit:
-        return org or unit
-    if org.casefold() in unit.casefold() or unit.casefold() in org.casefold():
-        return unit if len(unit) >= len(org) else org
-    lowered = unit[0].lower() + unit[1:] if unit[:1].isupper() and not unit[1:2].isupper() else unit
-    return f"{org}, {lowered}"
 
 
 def doc_facts(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant import citations as cit
+from assistant import labels
 from assistant.answer import direct, passages
 from assistant.answer import evidence as ev
 from assistant.answer import weights as w
@@ -224,7 +225,7 @@ def _candidate(doc: Document, paragraph: Paragraph, text: str) -> Candidate:
 
 def intro(doc: Document, section_id: str | None) -> str:
     """Who said it, in what, when, which case (the § item's own dnr in a protokoll), and where."""
-    who = doc.body or doc.organisation or doc.title
+    who = labels.who(doc.organisation, doc.body) or doc.title  # "Kungsbacka kommun, kommunstyrelsen"
     kind = TYPE_LABEL.get(doc.doc_type, doc.doc_type)
     when = doc.date or ""
     section = doc.section(section_id) if section_id else None

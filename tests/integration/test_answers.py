@@ -199,3 +199,9 @@ def test_the_remitting_bodys_dnr_is_read_from_ert_diarienummer(service: Assistan
     assert answer.citations[0].quote == "KN2024/01912"
     own = service.ask("Vilket diarienummer har Kungsbackas yttrande om ny kärnkraft?")
     assert "KS-2025-00102" in own.answer.splitlines()[0]
+
+
+def test_an_answer_says_which_organisations_body_said_it(service: AssistantService) -> None:
+    answer = service.ask("Vad tyckte kommunstyrelsen i Kungsbacka om förslaget om ny kärnkraft?")
+    assert not answer.abstained
+    assert "Kungsbacka kommun, kommunstyrelsen, yttrande" in answer.answer
