@@ -105,7 +105,7 @@ def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         403: "Not allowed: admin endpoints need the admin key.",
         404: "Not found.",
         409: "Another ingest into the same data dir is running (code `ingest_busy`); try again later.",
-        413: "Upload or request body too large.",
+        413: "Upload or request body too large (the body limit applies to every POST).",
         415: "Unsupported file type.",
         422: "Invalid input (unknown keys, values out of range, too long).",
         503: "The index (Chroma) is not reachable.",

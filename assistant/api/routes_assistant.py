@@ -157,7 +157,7 @@ def _answer_events(state: ApiState, body: AskRequest, question: str) -> Iterator
             },
             "description": "The Answer (JSON), or an event stream when `stream` is true.",
         },
-        **responses(400, 401, 422, 503),
+        **responses(400, 401, 413, 422, 503),
     },
 )
 def ask(body: AskRequest, state: ApiState = Depends(get_state)) -> Any:
@@ -176,7 +176,7 @@ def ask(body: AskRequest, state: ApiState = Depends(get_state)) -> Any:
     "/search",
     response_model=SearchResponse,
     summary="Ranked passages for a query",
-    responses=responses(400, 401, 422, 503),
+    responses=responses(400, 401, 413, 422, 503),
 )
 def search(body: SearchRequest, state: ApiState = Depends(get_state)) -> SearchResponse:
     query = check_text(state.settings, "body.query", body.query)
@@ -191,7 +191,7 @@ def search(body: SearchRequest, state: ApiState = Depends(get_state)) -> SearchR
     summary="Earlier documents on a similar matter",
     description="Given the text of a new remiss (or a question), the most similar earlier documents, "
     "with the passages that match and their förslag till beslut.",
-    responses=responses(400, 401, 422, 503),
+    responses=responses(400, 401, 413, 422, 503),
 )
 def precedents(body: PrecedentRequest, state: ApiState = Depends(get_state)) -> PrecedentResponse:
     text = body.text.strip()

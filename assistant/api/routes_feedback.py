@@ -18,7 +18,7 @@ router = APIRouter(prefix="/v1/feedback", tags=["feedback"], dependencies=[Depen
     status_code=201,
     summary="Rate an answer",
     description="Stored as one JSON line in `data_dir/feedback.jsonl`.",
-    responses=responses(400, 401, 422),
+    responses=responses(400, 401, 413, 422),
 )
 def add_feedback(body: FeedbackIn, request: Request, state: ApiState = Depends(get_state)) -> FeedbackRecord:
     return state.feedback.add(body, request_id(request))

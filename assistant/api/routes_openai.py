@@ -67,7 +67,7 @@ def _chunks(state: ApiState, body: ChatRequest, question: str, history: list[Tur
             "content": {"text/event-stream": {"schema": sse_event_schema(), "example": CHUNK_EXAMPLE}},
             "description": "A chat.completion, or chat.completion.chunk events when `stream` is true.",
         },
-        **responses(400, 401, 404, 422, 503),
+        **responses(400, 401, 404, 413, 422, 503),
     },
 )
 def chat_completions(body: ChatRequest, state: ApiState = Depends(get_state)) -> Any:

@@ -70,3 +70,14 @@ def test_operation_conforms_to_the_schema(api_schema: Any, method: str, path: st
     assert calls, "no case was generated"
     if mode == GenerationMode.NEGATIVE and method != "GET":
         assert any(400 <= status < 500 for status in calls), calls
+
+
+def test_every_post_documents_the_body_limit(tmp_path: Path) -> None:
+    # the body limit answers 413 on every POST; a client reading the schema must see that status
+    app = create_app(settings_for(tmp_path / "data"))
+    spec = app.openapi()
+    posts = {path: ops["post"] for path, ops in spec["paths"].items() if "post" in ops}
+    assert posts
+    assert all("413" in op["responses"] for op in posts.values()), [
+        p for p, op in posts.items() if "413" not in op["responses"]
+    ]
