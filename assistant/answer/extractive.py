@@ -15,7 +15,7 @@ from assistant import labels
 from assistant.answer import direct, passages
 from assistant.answer import evidence as ev
 from assistant.answer import weights as w
-from assistant.answer.sentences import Candidate, select
+from assistant.answer.sentences import Candidate, quote_of, select
 from assistant.catalog import Catalog
 from assistant.labels import TYPE_LABEL
 from assistant.organisations import named_in
@@ -177,7 +177,7 @@ def their_dnr(plan: QueryPlan, extraction: Extraction) -> list[Candidate]:
                 continue
             for p in section.paragraphs:
                 if doc.their_dnr[0] in p.text:
-                    return [_candidate(doc, p, p.text)]
+                    return [quote_of(doc, p, p.text, 1.0)]
     return []
 
 
@@ -200,11 +200,11 @@ def summary(extraction: Extraction, sentences: int = SUMMARY_SENTENCES) -> list[
         return []
     doc = extraction.ranked[0].doc
     items = sorted((r.item for r in extraction.ranked if r.doc.id == doc.id), key=lambda i: i.paragraph.start)
-    out = [_candidate(doc, name, name.text) for name in _name_line(doc, items)]
+    out = [quote_of(doc, name, name.text, 1.0) for name in _name_line(doc, items)]
     for heading in SUMMARY_HEADINGS:
         first = next((i.paragraph for i in items if i.headings and i.headings[0].startswith(heading)), None)
         if first is not None:
-            out += [_candidate(doc, first, first.text[s:e]) for s, e in split_spans(first.text)[:sentences]]
+            out += [quote_of(doc, first, first.text[s:e], 1.0) for s, e in split_spans(first.text)[:sentences]]
             break
     return out[:sentences]
 
@@ -216,11 +216,6 @@ def _name_line(doc: Document, items: list[passages.ParagraphTerms]) -> list[Para
     title = doc.title.strip()
     named = (i.paragraph for i in items if i.section.kind == "head" and title and title in i.paragraph.text)
     return [p] if (p := next(named, None)) is not None else []
-
-
-def _candidate(doc: Document, paragraph: Paragraph, text: str) -> Candidate:
-    start = paragraph.start + max(paragraph.text.find(text), 0)
-    return Candidate(doc, paragraph, text, 1.0, start, frozenset())
 
 
 def intro(doc: Document, section_id: str | None) -> str:

@@ -189,7 +189,11 @@ def _signature_titles(c: Candidate) -> Paragraph | None:
     return after[0] if after and ev.is_signature(c.paragraph.text, after[0].text) else None
 
 
-def _item(intro: Candidate, paragraph: Paragraph, text: str) -> Candidate:
-    text = text.strip()
+def quote_of(doc: Document, paragraph: Paragraph, text: str, score: float) -> Candidate:
+    """A quote of `text` from `paragraph`, placed at its offset in the document (for reading order)."""
     offset = paragraph.start + max(paragraph.text.find(text), 0)
-    return Candidate(intro.doc, paragraph, text, intro.score * 0.99, offset, frozenset(analyze(text)))
+    return Candidate(doc, paragraph, text, score, offset, frozenset(analyze(text)))
+
+
+def _item(intro: Candidate, paragraph: Paragraph, text: str) -> Candidate:
+    return quote_of(intro.doc, paragraph, text.strip(), intro.score * 0.99)
